@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace HaMaster.Local.Processes;
+
+/// <summary>
+/// Starts programs that outlive the PowerShell session (like kind's containers): in their own
+/// session (setsid), stdin from /dev/null and stdout/stderr appended to a log file, so that no pipe
+/// of the caller is held open and no terminal signal reaches them.
+/// </summary>
+public static class DetachedProcess
+{
+    public static int Start(string program, IEnumerable<string> arguments, string logFile, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        var command = new StringBuilder("setsid ");
+        command.Append(Quote(program));
+        foreach (var argument in arguments)
+            command.Append(' ').Append(Quote(argument));
+        command.Append(" </dev/null >>").Append(Quote(logFile)).Append(" 2>&1 & echo $!");
+
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command.ToString());
+        if (environment is not null)
+            foreach (var (name, value) in environment)
+                start.Environment[name] = value;
+
+        using var shell = Process.Start(start) ?? throw new InvalidOperationException($"Could not start /bin/sh to launch {program}.");
+        var output = shell.StandardOutput.ReadToEnd();
+        var errors = shell.StandardError.ReadToEnd();
+        shell.WaitForExit();
+        if (shell.ExitCode != 0 || !int.TryParse(output.Trim(), out var pid))
+            throw new InvalidOperationException($"Could not start {program}: {errors.Trim()}");
+        return pid;
+    }
+
+    /// <summary>True when <paramref name="pid"/> is alive and its command line contains <paramref name="marker"/>
+    /// (guards against a recycled process id after a reboot).</summary>
+    public static bool IsRunning(int pid, string marker)
+    {
+        if (pid <= 0) return false;
+        try
+        {
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+            if (cmdline.Length == 0) return false; // zombie
+            var state = File.ReadAllText($"/proc/{pid}/stat");
+            var afterName = state[(state.LastIndexOf(')') + 2)..];
+            if (afterName.StartsWith('Z') || afterName.StartsWith('X')) return false;
+            return cmdline.Replace('\0', ' ').Contains(marker, StringComparison.Ordinal);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
+    public static void Signal(int pid, int signal) => _ = NativeMethods.kill(pid, signal);
+
+    /// <summary>Sends SIGTERM (graceful) or SIGKILL and waits until the process is gone.</summary>
+    public static async Task StopAsync(int pid, string marker, bool graceful, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        if (!IsRunning(pid, marker)) return;
+        Signal(pid, graceful ? NativeMethods.SIGTERM : NativeMethods.SIGKILL);
+        var deadline = DateTime.UtcNow + (graceful ? gracePeriod : TimeSpan.FromSeconds(10));
+        while (IsRunning(pid, marker))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                if (!graceful) throw new TimeoutException($"Process {pid} did not exit after SIGKILL.");
+                Signal(pid, NativeMethods.SIGKILL);
+                graceful = false;
+                deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            }
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''") + "'";
+}
