@@ -60,6 +60,26 @@ public static class DetachedProcess
 
     public static void Signal(int pid, int signal) => _ = NativeMethods.kill(pid, signal);
 
+    /// <summary>
+    /// The live processes whose command line contains <paramref name="marker"/> (a path unique to
+    /// one replica). Finding processes by what they run, not by a remembered id, means a process
+    /// started by a command that was killed a moment later is never lost.
+    /// </summary>
+    public static IReadOnlyList<int> FindByMarker(string marker)
+    {
+        var found = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var pid) && pid != Environment.ProcessId && IsRunning(pid, marker))
+                found.Add(pid);
+        }
+        return found;
+    }
+
+    /// <summary>Stops every process found by <paramref name="marker"/>.</summary>
+    public static Task StopAllAsync(string marker, bool graceful, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
+        Task.WhenAll(FindByMarker(marker).Select(pid => StopAsync(pid, marker, graceful, gracePeriod, cancellationToken)));
+
     /// <summary>Sends SIGTERM (graceful) or SIGKILL and waits until the process is gone.</summary>
     public static async Task StopAsync(int pid, string marker, bool graceful, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {

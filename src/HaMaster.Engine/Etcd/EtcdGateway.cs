@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using dotnet_etcd;
+using Etcdserverpb;
+using Grpc.Core;
+using HaMaster.Engine.Certificates;
+
+namespace HaMaster.Engine.Etcd;
+
+/// <summary>
+/// etcd v3 over gRPC with mutual TLS (dotnet-etcd), one channel per member, each request bounded by
+/// <see cref="RequestTimeout"/>. Server certificates are accepted only from the cluster's etcd CA.
+/// </summary>
+public sealed class EtcdGateway : IEtcdGateway
+{
+    private readonly EtcdCredentials _credentials;
+    private readonly Func<string, string> _mapEndpoint;
+    private readonly ConcurrentDictionary<string, EtcdClient> _clients = new();
+
+    public EtcdGateway(EtcdCredentials credentials, Func<string, string>? mapEndpoint = null)
+    {
+        _credentials = credentials;
+        _mapEndpoint = mapEndpoint ?? (e => e);
+    }
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public Task<IReadOnlyList<EtcdMemberInfo>> ListMembersAsync(string endpoint, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "member list", async (client, deadline) =>
+        {
+            var response = await client.MemberListAsync(new MemberListRequest(), deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<EtcdMemberInfo>)response.Members
+                .Select(m => new EtcdMemberInfo(m.ID, m.Name, m.PeerURLs.ToList(), m.ClientURLs.ToList(), m.IsLearner))
+                .ToList();
+        });
+
+    public Task<EtcdEndpointStatus> StatusAsync(string endpoint, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "status", async (client, deadline) =>
+        {
+            var s = await client.StatusAsync(new StatusRequest(), deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new EtcdEndpointStatus(s.Header.MemberId, s.Leader, s.RaftIndex, s.RaftTerm, s.DbSize, s.IsLearner, s.Version, s.Errors.ToList());
+        });
+
+    public Task QuorumReadAsync(string endpoint, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "quorum read", async (client, deadline) =>
+        {
+            await client.GetAsync(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("/hamaster/quorum-check"), Serializable = false },
+                deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<ulong> AddLearnerAsync(string endpoint, string peerUrl, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "member add (learner)", async (client, deadline) =>
+        {
+            var request = new MemberAddRequest { IsLearner = true };
+            request.PeerURLs.Add(peerUrl);
+            var response = await client.MemberAddAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.Member.ID;
+        });
+
+    public Task PromoteAsync(string endpoint, ulong memberId, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "member promote", async (client, deadline) =>
+        {
+            await client.MemberPromoteAsync(new MemberPromoteRequest { ID = memberId }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task RemoveAsync(string endpoint, ulong memberId, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "member remove", async (client, deadline) =>
+        {
+            await client.MemberRemoveAsync(new MemberRemoveRequest { ID = memberId }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task MoveLeaderAsync(string leaderEndpoint, ulong targetMemberId, CancellationToken cancellationToken) =>
+        CallAsync(leaderEndpoint, "move leader", async (client, deadline) =>
+        {
+            await client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = targetMemberId }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task PutAsync(string endpoint, string key, string value, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "put", async (client, deadline) =>
+        {
+            await client.PutAsync(key, value, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<string?> GetAsync(string endpoint, string key, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "get", async (client, deadline) =>
+        {
+            var response = await client.GetAsync(key, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.Kvs.Count == 0 ? null : response.Kvs[0].Value.ToStringUtf8();
+        });
+
+    private async Task<T> CallAsync<T>(string endpoint, string operation, Func<EtcdClient, DateTime, Task<T>> call)
+    {
+        var client = _clients.GetOrAdd(endpoint, Connect);
+        try
+        {
+            return await call(client, DateTime.UtcNow + RequestTimeout).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            var reason = e.StatusCode == StatusCode.DeadlineExceeded ? $"no answer within {RequestTimeout.TotalSeconds:0.#} s" : e.Status.Detail;
+            throw new EtcdRequestException(endpoint, operation, reason, e);
+        }
+        catch (RpcException e)
+        {
+            throw new OperationCanceledException($"etcd {operation} at {endpoint} was cancelled.", e);
+        }
+    }
+
+    private EtcdClient Connect(string endpoint)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = RequestTimeout,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = new System.Security.Cryptography.X509Certificates.X509CertificateCollection { _credentials.ClientCertificate },
+                RemoteCertificateValidationCallback = TrustValidation.CallbackTrusting(_credentials.TrustedCa),
+            },
+        };
+        return new EtcdClient(_mapEndpoint(endpoint), configureChannelOptions: options =>
+        {
+            options.Credentials = ChannelCredentials.SecureSsl;
+            options.HttpHandler = handler;
+        });
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values) client.Dispose();
+        _clients.Clear();
+    }
+}

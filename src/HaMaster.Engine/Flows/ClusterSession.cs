@@ -1,0 +1,69 @@
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Health;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Pki;
+using HaMaster.Engine.Providers;
+using HaMaster.Engine.State;
+
+namespace HaMaster.Engine.Flows;
+
+/// <summary>
+/// Everything one command needs to work on one cluster: its state, provider, certificates, etcd
+/// and API clients. Opened per command and disposed at its end.
+/// </summary>
+public sealed class ClusterSession : IDisposable
+{
+    private IEtcdGateway? _etcd;
+    private ApiProbe? _api;
+
+    public ClusterSession(ClusterState state, ClusterStore store, IReplicaProvider provider, IOperationObserver observer)
+    {
+        State = state;
+        Store = store;
+        Provider = provider;
+        Observer = observer;
+        Pki = new ClusterPki(store.Directory.PkiDirectory(state.Name));
+    }
+
+    public ClusterState State { get; private set; }
+    public ClusterStore Store { get; }
+    public IReplicaProvider Provider { get; }
+    public IOperationObserver Observer { get; }
+    public ClusterPki Pki { get; }
+    public string Name => State.Name;
+
+    public static TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    public IEtcdGateway Etcd => _etcd ??= Provider.OpenEtcd(State, Pki.LoadEtcdCredentials());
+    public ApiProbe Api => _api ??= new ApiProbe(Pki.LoadClusterCa(), ProbeTimeout);
+
+    public void Save() => Store.Save(State);
+
+    public void Reload() => State = Store.Load(State.Name);
+
+    public Task<ClusterHealth> InspectAsync(CancellationToken cancellationToken) =>
+        new ClusterInspector(Provider, Etcd, Api).InspectAsync(State, cancellationToken);
+
+    public ReplicaRecord RequireReplica(string name) => State.FindReplica(name) ?? throw HaErrors.ReplicaNotFound(Name, name);
+
+    /// <summary>The client URL of a voter that answers, preferring the leader, never <paramref name="except"/>.</summary>
+    public static string VoterEndpoint(ClusterHealth health, string? except = null)
+    {
+        var candidates = health.Replicas
+            .Where(r => r.IsVoter && r.EtcdStatus is not null && r.Replica.Name != except)
+            .OrderByDescending(r => r.EtcdRole == EtcdRole.Leader)
+            .ToList();
+        if (candidates.Count == 0)
+            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+                $"No etcd voter of cluster '{health.State.Name}' answers{(except is null ? "" : $" besides '{except}'")}.",
+                $"Start the stopped replicas: Get-MasterReplica -Cluster {health.State.Name} | Start-MasterReplica.", health.State.Name);
+        return candidates[0].Replica.ClientUrl;
+    }
+
+    public void Dispose()
+    {
+        _etcd?.Dispose();
+        _api?.Dispose();
+    }
+}

@@ -1,0 +1,119 @@
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Health;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Safety;
+
+namespace HaMaster.Engine.Flows;
+
+/// <summary>
+/// Removes one replica: out of the load balancer and leadership moved away first, safety re-checked
+/// right before the etcd member is removed (through another member), then the replica stopped and
+/// its data wiped. Going from two replicas to one removes the load balancer and gives the cluster
+/// address back to the last replica.
+/// </summary>
+public sealed class RemoveReplicaFlow
+{
+    private readonly ClusterSession _session;
+    private readonly ReplicaRecord _replica;
+    private readonly bool _force;
+    private ClusterHealth _health;
+
+    public RemoveReplicaFlow(ClusterSession session, ClusterHealth health, ReplicaRecord replica, bool force)
+    {
+        _session = session;
+        _health = health;
+        _replica = replica;
+        _force = force;
+        Steps =
+        [
+            new("record", $"Record the removal of {replica.Name}", _ => RecordAsync()),
+            new("drain", "Take it out of the load balancer", DrainAsync),
+            new("move-leader", "Move etcd leadership away from it", MoveLeaderAsync),
+            new("recheck", "Re-check health and quorum", RecheckAsync),
+            new("member-remove", "Remove its etcd member", RemoveMemberAsync),
+            new("delete", "Stop its processes and wipe its data", ct => FinishRemovalAsync(_session, _replica, ct)),
+        ];
+    }
+
+    public IReadOnlyList<FlowStep> Steps { get; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlowRunner.RunAsync($"Remove replica {_replica.Name}", Steps, _session, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (_replica.Phase == ReplicaPhase.Removing && _session.State.Pending?.Step is "record" or "drain" or "move-leader" or "recheck")
+        {
+            _session.Observer.Warning($"Removing {_replica.Name} stopped before its etcd member was removed ({(e is OperationCanceledException ? "stopped by the user" : e.Message)}); putting it back.");
+            await RollBackAsync(_session, _replica, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private Task RecordAsync()
+    {
+        _replica.Phase = ReplicaPhase.Removing;
+        _session.State.Pending = new PendingOperation { Kind = OperationKind.RemoveReplica, Replica = _replica.Name, ProcessId = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow };
+        _session.Save();
+        return Task.CompletedTask;
+    }
+
+    private Task DrainAsync(CancellationToken cancellationToken) => _session.Provider.DrainAsync(_session.State, _replica, cancellationToken);
+
+    private async Task MoveLeaderAsync(CancellationToken cancellationToken)
+    {
+        var target = _health.Find(_replica.Name);
+        if (target?.EtcdRole != EtcdRole.Leader) return;
+        var successor = _health.Replicas
+            .Where(r => r.Healthy && r.IsVoter && r.Replica.Name != _replica.Name)
+            .OrderByDescending(r => r.EtcdStatus?.RaftIndex ?? 0)
+            .FirstOrDefault();
+        if (successor?.MemberId is not { } successorId) return;
+        await _session.Etcd.MoveLeaderAsync(_replica.ClientUrl, successorId, cancellationToken).ConfigureAwait(false);
+        _session.Observer.Verbose($"etcd leadership moved from {_replica.Name} to {successor.Replica.Name}.");
+    }
+
+    private async Task RecheckAsync(CancellationToken cancellationToken)
+    {
+        _health = await _session.InspectAsync(cancellationToken).ConfigureAwait(false);
+        SafetyRules.CheckRemove(MembershipView.From(_health), _replica.Name, _force);
+    }
+
+    private async Task RemoveMemberAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = ClusterSession.VoterEndpoint(_health, except: _replica.Name);
+        var members = await _session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        foreach (var member in members.Where(m => m.PeerUrls.Contains(_replica.PeerUrl)))
+        {
+            try
+            {
+                await _session.Etcd.RemoveAsync(endpoint, member.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EtcdRequestException e) when (e.IsMemberNotFound)
+            {
+            }
+        }
+    }
+
+    /// <summary>After the etcd member is gone: stop and wipe the replica, drop it, and fix the cluster address.</summary>
+    public static async Task FinishRemovalAsync(ClusterSession session, ReplicaRecord replica, CancellationToken cancellationToken)
+    {
+        await session.Provider.DeleteReplicaAsync(session.State, replica, cancellationToken).ConfigureAwait(false);
+        session.Pki.DeleteReplica(replica.Name);
+        session.State.Replicas.Remove(replica);
+        session.Save();
+        await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
+        session.State.Pending = null;
+        session.Save();
+    }
+
+    /// <summary>Undoes a removal that stopped before the etcd member was removed: the replica is active again.</summary>
+    public static async Task RollBackAsync(ClusterSession session, ReplicaRecord replica, CancellationToken cancellationToken)
+    {
+        replica.Phase = ReplicaPhase.Active;
+        session.State.Pending = null;
+        session.Save();
+        await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,251 @@
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Flows;
+using HaMaster.Engine.Health;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Naming;
+using HaMaster.Engine.Providers;
+using HaMaster.Engine.Safety;
+using HaMaster.Engine.State;
+using HaMaster.Engine.Views;
+
+namespace HaMaster.Engine;
+
+/// <summary>
+/// The engine's entry point: one method per user operation. Every change takes the cluster lock,
+/// resolves an interrupted change first, checks the safety rules, then runs its flow.
+/// </summary>
+public sealed class HaEngine
+{
+    private readonly ClusterStore _store;
+    private readonly Func<ProviderKind, IReplicaProvider> _providers;
+    private readonly IOperationObserver _observer;
+
+    public HaEngine(StateDirectory directory, Func<ProviderKind, IReplicaProvider> providers, IOperationObserver observer)
+    {
+        _store = new ClusterStore(directory);
+        _providers = providers;
+        _observer = observer;
+    }
+
+    public static TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IReadOnlyList<string> ClusterNames() => _store.ListClusterNames();
+
+    public ClusterState LoadCluster(string cluster) => _store.Load(cluster);
+
+    public IReadOnlyList<string> ZonesOf(ClusterState state) => _providers(state.Provider).Zones(state.Zone);
+
+    public async Task<HaCluster> NewClusterAsync(NewClusterRequest request, CancellationToken cancellationToken)
+    {
+        ResourceNames.ValidateClusterName(request.Name);
+        var provider = _providers(request.Provider);
+        provider.CheckPrerequisites();
+        var zone = request.Zone ?? provider.DefaultZone;
+        var zones = provider.Zones(null);
+        if (!zones.Contains(zone))
+            throw new HaException(ErrorIds.UnknownZone, HaErrorCategory.InvalidArgument,
+                $"'{zone}' is not a zone of the {request.Provider} provider.", $"Use one of: {string.Join(", ", zones)}.", zone);
+        try
+        {
+            using var clusterLock = await LockAsync(request.Name, "New-HaCluster", cancellationToken).ConfigureAwait(false);
+            if (_store.Exists(request.Name))
+                throw new HaException(ErrorIds.ClusterExists, HaErrorCategory.ResourceExists,
+                    $"A cluster named '{request.Name}' already exists.",
+                    $"Choose another name, or remove the existing cluster with Remove-HaCluster -Name {request.Name}.", request.Name);
+
+            var providerData = new Dictionary<string, string>();
+            var address = await provider.ReserveClusterAddressAsync(request.Name, providerData, cancellationToken).ConfigureAwait(false);
+            var state = new ClusterState
+            {
+                Name = request.Name,
+                Provider = request.Provider,
+                Project = request.Project,
+                Region = request.Region,
+                Zone = zone,
+                Address = address,
+                MultiZone = request.MultiZone,
+                EtcdQuorumReads = request.EtcdQuorumReads,
+                CreatedAt = DateTimeOffset.UtcNow,
+                EtcdClusterToken = $"{request.Name}-{Guid.NewGuid():N}",
+                ProviderData = providerData,
+            };
+            using var session = new ClusterSession(state, _store, provider, _observer);
+            await new CreateClusterFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
+            return ViewMapper.ToCluster(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            if (!_store.Exists(request.Name)) DeleteLockFile(request.Name);
+        }
+    }
+
+    public async Task<HaCluster> GetClusterAsync(string cluster, CancellationToken cancellationToken)
+    {
+        using var session = Open(_store.Load(cluster));
+        return ViewMapper.ToCluster(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<IReadOnlyList<MasterReplica>> GetReplicasAsync(string cluster, CancellationToken cancellationToken)
+    {
+        using var session = Open(_store.Load(cluster));
+        return ViewMapper.ToReplicas(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<IReadOnlyList<EtcdMember>> GetEtcdMembersAsync(string cluster, CancellationToken cancellationToken)
+    {
+        using var session = Open(_store.Load(cluster));
+        return ViewMapper.ToEtcdMembers(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The zone a replica would be added to: the named one (validated), else the allowed zone with the fewest replicas.</summary>
+    public string ResolveZone(ClusterState state, string? zone)
+    {
+        var zones = _providers(state.Provider).Zones(state.Zone);
+        if (zone is not null)
+        {
+            if (!zones.Contains(zone)) throw UnknownZone(state, zone, zones);
+            if (!state.MultiZone && zone != state.Zone)
+                throw new HaException(ErrorIds.ZoneRequiresMultiZone, HaErrorCategory.InvalidArgument,
+                    $"Cluster '{state.Name}' was created without -MultiZone, so its replicas stay in zone '{state.Zone}'; '{zone}' was asked for.",
+                    $"Omit -Zone (or use -Zone {state.Zone}), or create the cluster with New-HaCluster -MultiZone.", zone);
+            return zone;
+        }
+        if (!state.MultiZone) return state.Zone;
+        return zones.OrderBy(z => state.Replicas.Count(r => r.Zone == z)).ThenBy(z => zones.ToList().IndexOf(z)).First();
+    }
+
+    public Task<MasterReplica> AddReplicaAsync(string cluster, string? zone, CancellationToken cancellationToken) =>
+        ChangeAsync(cluster, "Add-MasterReplica", async session =>
+        {
+            var resolvedZone = ResolveZone(session.State, zone);
+            var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+            SafetyRules.CheckAdd(MembershipView.From(health));
+            return await AddAsync(session, health, resolvedZone, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task RemoveReplicaAsync(string cluster, string replica, bool force, CancellationToken cancellationToken) =>
+        ChangeAsync(cluster, "Remove-MasterReplica", async session =>
+        {
+            await RemoveAsync(session, replica, force, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Replace = remove the replica first, then add a new one in the same zone (etcd's guidance).</summary>
+    public Task<MasterReplica> RepairReplicaAsync(string cluster, string replica, bool force, CancellationToken cancellationToken) =>
+        ChangeAsync(cluster, "Repair-MasterReplica", async session =>
+        {
+            var zone = session.RequireReplica(replica).Zone;
+            await RemoveAsync(session, replica, force, cancellationToken).ConfigureAwait(false);
+            var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+            SafetyRules.CheckAdd(MembershipView.From(health), forRepair: true);
+            return await AddAsync(session, health, zone, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<MasterReplica> StopReplicaAsync(string cluster, string replica, bool graceful, bool force, CancellationToken cancellationToken) =>
+        ChangeAsync(cluster, "Stop-MasterReplica", async session =>
+        {
+            var record = session.RequireReplica(replica);
+            var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+            SafetyRules.CheckStop(MembershipView.From(health), record.Name, force);
+            if (graceful)
+            {
+                await session.Provider.DrainAsync(session.State, record, cancellationToken).ConfigureAwait(false);
+                if (health.Find(record.Name)?.EtcdRole == EtcdRole.Leader)
+                {
+                    var successor = health.Replicas.FirstOrDefault(r => r.Healthy && r.IsVoter && r.Replica != record);
+                    if (successor?.MemberId is { } id)
+                        await session.Etcd.MoveLeaderAsync(record.ClientUrl, id, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await session.Provider.StopReplicaAsync(session.State, record, graceful, cancellationToken).ConfigureAwait(false);
+            return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<MasterReplica> StartReplicaAsync(string cluster, string replica, CancellationToken cancellationToken) =>
+        ChangeAsync(cluster, "Start-MasterReplica", async session =>
+        {
+            var record = session.RequireReplica(replica);
+            await session.Provider.StartReplicaAsync(session.State, record, Recovery.ExistingClusterBootstrap(session.State), session.Pki.FilesFor(record.Name), cancellationToken).ConfigureAwait(false);
+            await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
+            // With the other members still down this member cannot become ready; report what it is.
+            await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
+                TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+            return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public async Task RemoveClusterAsync(string cluster, CancellationToken cancellationToken)
+    {
+        using (var clusterLock = await LockAsync(cluster, "Remove-HaCluster", cancellationToken).ConfigureAwait(false))
+        {
+            var state = _store.Load(cluster);
+            using var session = Open(state);
+            await RemoveClusterFlow.RunAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        DeleteLockFile(cluster);
+    }
+
+    private async Task<MasterReplica> AddAsync(ClusterSession session, ClusterHealth health, string zone, CancellationToken cancellationToken)
+    {
+        var flow = new AddReplicaFlow(session, health, zone);
+        await flow.RunAsync(cancellationToken).ConfigureAwait(false);
+        WarnIfEven(session);
+        return await ReplicaViewAsync(session, flow.Replica.Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RemoveAsync(ClusterSession session, string replica, bool force, CancellationToken cancellationToken)
+    {
+        var record = session.RequireReplica(replica);
+        var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+        SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force);
+        await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
+        WarnIfEven(session);
+    }
+
+    private void WarnIfEven(ClusterSession session)
+    {
+        if (SafetyRules.EvenCountWarning(session.Name, session.State.Replicas.Count) is { } warning) _observer.Warning(warning);
+    }
+
+    private static async Task<MasterReplica> ReplicaViewAsync(ClusterSession session, string replica, CancellationToken cancellationToken)
+    {
+        var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+        return ViewMapper.ToReplica(session.State, health.Find(replica)!);
+    }
+
+    private async Task<T> ChangeAsync<T>(string cluster, string purpose, Func<ClusterSession, Task<T>> change, CancellationToken cancellationToken)
+    {
+        if (!_store.Exists(cluster)) _store.Load(cluster); // throws the right error (not found or corrupt) before any lock file is made
+        bool exists;
+        T result = default!;
+        using (var clusterLock = await LockAsync(cluster, purpose, cancellationToken).ConfigureAwait(false))
+        {
+            using var session = Open(_store.Load(cluster));
+            exists = await Recovery.ResolvePendingAsync(session, cancellationToken).ConfigureAwait(false);
+            if (exists) result = await change(session).ConfigureAwait(false);
+        }
+        if (exists) return result;
+        DeleteLockFile(cluster);
+        throw new HaException(ErrorIds.ClusterNotFound, HaErrorCategory.ObjectNotFound,
+            $"Cluster '{cluster}' was being created or removed when that command was interrupted; what it had made has now been removed.",
+            $"Run New-HaCluster -Name {cluster} to create it again.", cluster);
+    }
+
+    private ClusterSession Open(ClusterState state) => new(state, _store, _providers(state.Provider), _observer);
+
+    private Task<ClusterLock> LockAsync(string cluster, string purpose, CancellationToken cancellationToken) =>
+        ClusterLock.AcquireAsync(_store.Directory.LockFile(cluster), cluster, purpose, LockTimeout, _observer.Verbose, cancellationToken);
+
+    private void DeleteLockFile(string cluster)
+    {
+        File.Delete(_store.Directory.LockFile(cluster));
+        var folder = _store.Directory.ClusterDirectory(cluster);
+        if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+        if (Directory.Exists(_store.Directory.ClustersRoot) && !Directory.EnumerateFileSystemEntries(_store.Directory.ClustersRoot).Any())
+            Directory.Delete(_store.Directory.ClustersRoot);
+    }
+
+    private static HaException UnknownZone(ClusterState state, string zone, IReadOnlyList<string> zones) => new(
+        ErrorIds.UnknownZone, HaErrorCategory.InvalidArgument,
+        $"'{zone}' is not a zone of the {state.Provider} provider for cluster '{state.Name}'.",
+        $"Use one of: {string.Join(", ", zones)}.", zone);
+}

@@ -1,0 +1,56 @@
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Model;
+
+namespace HaMaster.Engine.Health;
+
+/// <summary>A snapshot of a whole cluster's health, taken in one pass.</summary>
+public sealed record ClusterHealth(
+    ClusterState State,
+    IReadOnlyList<ReplicaHealth> Replicas,
+    IReadOnlyList<EtcdMemberInfo>? Members,
+    ulong? LeaderId,
+    bool QuorumReadSucceeded,
+    LoadBalancer? LoadBalancer)
+{
+    public int Voters => Members?.Count(m => !m.IsLearner) ?? State.ActiveReplicas.Count();
+
+    public int HealthyVoters => Replicas.Count(r => r.Healthy && r.IsVoter);
+
+    public ReplicaHealth? Find(string replica) =>
+        Replicas.FirstOrDefault(r => string.Equals(r.Replica.Name, replica, StringComparison.OrdinalIgnoreCase));
+
+    public ReplicaHealth? Leader => LeaderId is { } id ? Replicas.FirstOrDefault(r => r.MemberId == id) : null;
+
+    public ClusterStatus Status
+    {
+        get
+        {
+            if (Replicas.All(r => r.Status is ReplicaStatus.Stopped or ReplicaStatus.Missing)) return ClusterStatus.Stopped;
+            if (!QuorumReadSucceeded || HealthyVoters < Quorum.Of(Voters)) return ClusterStatus.NoQuorum;
+            return Problems.Count == 0 ? ClusterStatus.Healthy : ClusterStatus.Degraded;
+        }
+    }
+
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            var problems = new List<string>();
+            foreach (var replica in Replicas.Where(r => !r.Healthy))
+                problems.Add($"{replica.Replica.Name}: {string.Join("; ", replica.Problems)}");
+            if (!QuorumReadSucceeded) problems.Add("etcd: a quorum read failed");
+            if (Members is not null)
+                foreach (var orphan in Members.Where(m => State.Replicas.All(r => r.PeerUrl != m.PeerUrls.FirstOrDefault())))
+                    problems.Add($"etcd member {orphan.IdHex} ({orphan.PeerUrls.FirstOrDefault()}) belongs to no replica");
+            if (LoadBalancer is { } lb)
+            {
+                if (lb.Status != "Running") problems.Add($"load balancer {lb.Name} is {lb.Status}");
+                foreach (var backend in lb.Backends.Where(b => !b.Healthy && Find(b.Replica)?.Healthy == true))
+                    problems.Add($"load balancer backend {backend.Replica} is {backend.State}");
+            }
+            if (State.Pending is { } pending)
+                problems.Add($"an interrupted {pending.Kind} ({pending.Replica}) is pending; the next change to this cluster finishes or rolls it back");
+            return problems;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Providers;
+
+namespace HaMaster.Engine.Health;
+
+/// <summary>
+/// Takes a health snapshot: every replica's machinery, etcd status and API readiness are asked in
+/// parallel, so the snapshot costs about one round trip however many replicas there are.
+/// </summary>
+public sealed class ClusterInspector
+{
+    private readonly IReplicaProvider _provider;
+    private readonly IEtcdGateway _etcd;
+    private readonly ApiProbe _api;
+
+    public ClusterInspector(IReplicaProvider provider, IEtcdGateway etcd, ApiProbe api)
+    {
+        _provider = provider;
+        _etcd = etcd;
+        _api = api;
+    }
+
+    public async Task<ClusterHealth> InspectAsync(ClusterState state, CancellationToken cancellationToken)
+    {
+        var runtimes = state.Replicas.ToDictionary(r => r.Name, r => _provider.Inspect(state, r));
+        var statusTasks = state.Replicas.ToDictionary(r => r.Name, r => TryStatusAsync(r, runtimes[r.Name], cancellationToken));
+        var apiTasks = state.Replicas.ToDictionary(r => r.Name, r => runtimes[r.Name].Status == ReplicaStatus.Running
+            ? _api.ReadyProblemAsync(r.InternalAddress, Ports.Api, cancellationToken)
+            : Task.FromResult<string?>("API endpoint is not running"));
+        var loadBalancerTask = _provider.InspectLoadBalancerAsync(state, cancellationToken);
+
+        await Task.WhenAll(statusTasks.Values.Cast<Task>().Concat(apiTasks.Values).Append(loadBalancerTask)).ConfigureAwait(false);
+
+        var answering = state.Replicas.Where(r => statusTasks[r.Name].Result.Status is { IsLearner: false }).ToList();
+        IReadOnlyList<EtcdMemberInfo>? members = null;
+        var quorumRead = false;
+        foreach (var voter in answering)
+        {
+            try
+            {
+                members = await _etcd.ListMembersAsync(voter.ClientUrl, cancellationToken).ConfigureAwait(false);
+                await _etcd.QuorumReadAsync(voter.ClientUrl, cancellationToken).ConfigureAwait(false);
+                quorumRead = true;
+                break;
+            }
+            catch (EtcdRequestException)
+            {
+            }
+        }
+
+        var leaderId = answering.Select(r => statusTasks[r.Name].Result.Status!.LeaderId).FirstOrDefault(id => id != 0);
+        var replicas = state.Replicas.Select(r => Assess(r, runtimes[r.Name], statusTasks[r.Name].Result, apiTasks[r.Name].Result, members, leaderId)).ToList();
+        return new ClusterHealth(state, replicas, members, leaderId == 0 ? null : leaderId, quorumRead, loadBalancerTask.Result);
+    }
+
+    private async Task<(EtcdEndpointStatus? Status, string? Problem)> TryStatusAsync(ReplicaRecord replica, ReplicaRuntime runtime, CancellationToken cancellationToken)
+    {
+        if (runtime.Status is ReplicaStatus.Stopped or ReplicaStatus.Missing) return (null, null);
+        try
+        {
+            return (await _etcd.StatusAsync(replica.ClientUrl, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (EtcdRequestException e)
+        {
+            return (null, e.Reason);
+        }
+    }
+
+    private static ReplicaHealth Assess(ReplicaRecord replica, ReplicaRuntime runtime, (EtcdEndpointStatus? Status, string? Problem) etcd,
+        string? apiProblem, IReadOnlyList<EtcdMemberInfo>? members, ulong leaderId)
+    {
+        var problems = new List<string>(runtime.Problems);
+        var member = members?.FirstOrDefault(m => m.PeerUrls.Contains(replica.PeerUrl));
+        var memberId = member?.Id ?? etcd.Status?.MemberId ?? replica.EtcdMemberId;
+
+        EtcdRole role;
+        if (etcd.Status is null)
+        {
+            role = EtcdRole.Unreachable;
+            if (etcd.Problem is not null) problems.Add($"etcd member does not answer: {etcd.Problem}");
+        }
+        else if (members is not null && member is null)
+        {
+            role = EtcdRole.NotMember;
+            problems.Add("not an etcd member");
+        }
+        else if (etcd.Status.IsLearner || member?.IsLearner == true)
+        {
+            role = EtcdRole.Learner;
+            problems.Add("etcd member is a learner, not yet promoted");
+        }
+        else
+        {
+            role = etcd.Status.MemberId == leaderId ? EtcdRole.Leader : EtcdRole.Follower;
+            if (leaderId == 0) problems.Add("etcd has no leader");
+        }
+
+        if (apiProblem is not null && runtime.Status != ReplicaStatus.Stopped && runtime.Status != ReplicaStatus.Missing)
+            problems.Add($"API endpoint: {apiProblem}");
+
+        var status = replica.Phase switch
+        {
+            ReplicaPhase.Joining => ReplicaStatus.Joining,
+            ReplicaPhase.Removing => ReplicaStatus.Removing,
+            _ => runtime.Status,
+        };
+        // A dead voter is still a voter: it counts against the quorum until it is removed.
+        var isVoter = member is not null ? !member.IsLearner : replica.Phase == ReplicaPhase.Active && role != EtcdRole.Learner;
+        return new ReplicaHealth(replica, status, role, memberId, etcd.Status, apiProblem is null, isVoter, problems);
+    }
+}

@@ -1,0 +1,31 @@
+namespace HaMaster.Engine.Model;
+
+/// <summary>The persisted description of one cluster. Live health is never stored here.</summary>
+public sealed class ClusterState
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public required string Name { get; init; }
+    public ProviderKind Provider { get; init; }
+    public string? Project { get; init; }
+    public string? Region { get; init; }
+    public required string Zone { get; init; }
+    /// <summary>The stable API address: served by the only replica, or by the load balancer.</summary>
+    public required string Address { get; init; }
+    public bool MultiZone { get; init; }
+    public bool EtcdQuorumReads { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public string EtcdClusterToken { get; init; } = "";
+    public List<ReplicaRecord> Replicas { get; init; } = new();
+    public PendingOperation? Pending { get; set; }
+    /// <summary>Provider-specific bookkeeping, such as the loopback block on the Local provider.</summary>
+    public Dictionary<string, string> ProviderData { get; init; } = new();
+
+    public string Endpoint => $"https://{Address}:{Ports.Api}";
+
+    public IEnumerable<ReplicaRecord> ActiveReplicas => Replicas.Where(r => r.Phase == ReplicaPhase.Active);
+
+    public ReplicaRecord? FindReplica(string name) =>
+        Replicas.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+}

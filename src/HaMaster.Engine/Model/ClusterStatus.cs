@@ -1,0 +1,9 @@
+namespace HaMaster.Engine.Model;
+
+public enum ClusterStatus
+{
+    Healthy,
+    Degraded,
+    NoQuorum,
+    Stopped,
+}

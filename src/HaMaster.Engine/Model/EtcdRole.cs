@@ -1,0 +1,10 @@
+namespace HaMaster.Engine.Model;
+
+public enum EtcdRole
+{
+    Leader,
+    Follower,
+    Learner,
+    NotMember,
+    Unreachable,
+}

@@ -1,0 +1,9 @@
+namespace HaMaster.Engine.Model;
+
+public enum OperationKind
+{
+    CreateCluster,
+    AddReplica,
+    RemoveReplica,
+    RemoveCluster,
+}

@@ -1,0 +1,7 @@
+namespace HaMaster.Engine.Model;
+
+public enum ProviderKind
+{
+    Local,
+    Gce,
+}

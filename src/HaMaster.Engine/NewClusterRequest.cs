@@ -1,0 +1,12 @@
+using HaMaster.Engine.Model;
+
+namespace HaMaster.Engine;
+
+public sealed record NewClusterRequest(
+    string Name,
+    ProviderKind Provider = ProviderKind.Local,
+    string? Zone = null,
+    string? Project = null,
+    string? Region = null,
+    bool MultiZone = false,
+    bool EtcdQuorumReads = false);

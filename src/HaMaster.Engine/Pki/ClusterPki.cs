@@ -1,0 +1,82 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using HaMaster.Engine.Certificates;
+using HaMaster.Engine.Etcd;
+
+namespace HaMaster.Engine.Pki;
+
+/// <summary>
+/// A cluster's certificates on disk: the cluster CA, the etcd CA, the module's own etcd client
+/// identity and one API and one etcd key pair per replica. Private keys are owner-only.
+/// </summary>
+public sealed class ClusterPki
+{
+    public ClusterPki(string directory) => Directory = directory;
+
+    public string Directory { get; }
+    public string ClusterCaFile => Path.Combine(Directory, "ca.crt");
+    private string ClusterCaKeyFile => Path.Combine(Directory, "ca.key");
+    public string EtcdCaFile => Path.Combine(Directory, "etcd-ca.crt");
+    private string EtcdCaKeyFile => Path.Combine(Directory, "etcd-ca.key");
+    private string EtcdClientCertificateFile => Path.Combine(Directory, "etcd-client.crt");
+    private string EtcdClientKeyFile => Path.Combine(Directory, "etcd-client.key");
+
+    public bool Exists => File.Exists(ClusterCaFile) && File.Exists(EtcdCaFile);
+
+    public void CreateAuthorities(string cluster, DateTimeOffset now)
+    {
+        var clusterCa = CertificateAuthority.Create($"{cluster}-ca", now);
+        PemFile.WriteCertificate(ClusterCaFile, clusterCa.CertificatePem);
+        PemFile.WritePrivateKey(ClusterCaKeyFile, clusterCa.PrivateKeyPem);
+
+        var etcdCa = CertificateAuthority.Create($"{cluster}-etcd-ca", now);
+        PemFile.WriteCertificate(EtcdCaFile, etcdCa.CertificatePem);
+        PemFile.WritePrivateKey(EtcdCaKeyFile, etcdCa.PrivateKeyPem);
+
+        var client = etcdCa.Issue(ClusterCertificates.Client("hamaster"), now);
+        PemFile.WriteCertificate(EtcdClientCertificateFile, client.CertificatePem);
+        PemFile.WritePrivateKey(EtcdClientKeyFile, client.PrivateKeyPem);
+    }
+
+    public ReplicaCertificateFiles FilesFor(string replica)
+    {
+        var folder = Path.Combine(Directory, "replicas", replica);
+        return new ReplicaCertificateFiles(
+            ClusterCaFile,
+            EtcdCaFile,
+            Path.Combine(folder, "apiserver.crt"),
+            Path.Combine(folder, "apiserver.key"),
+            Path.Combine(folder, "etcd.crt"),
+            Path.Combine(folder, "etcd.key"));
+    }
+
+    /// <summary>Issues the replica's own API certificate (cluster CA) and etcd certificate (etcd CA).</summary>
+    public ReplicaCertificateFiles IssueReplica(string replica, IPAddress replicaAddress, IPAddress clusterAddress, DateTimeOffset now)
+    {
+        var files = FilesFor(replica);
+        var clusterCa = LoadAuthority(ClusterCaFile, ClusterCaKeyFile);
+        var api = clusterCa.Issue(ClusterCertificates.ApiServer(replica, replicaAddress, clusterAddress, ClusterCertificates.DefaultServiceAddress), now);
+        PemFile.WriteCertificate(files.ApiCertificate, api.CertificatePem);
+        PemFile.WritePrivateKey(files.ApiKey, api.PrivateKeyPem);
+
+        var etcdCa = LoadAuthority(EtcdCaFile, EtcdCaKeyFile);
+        var etcd = etcdCa.Issue(ClusterCertificates.EtcdMember(replica, replicaAddress), now);
+        PemFile.WriteCertificate(files.EtcdCertificate, etcd.CertificatePem);
+        PemFile.WritePrivateKey(files.EtcdKey, etcd.PrivateKeyPem);
+        return files;
+    }
+
+    public void DeleteReplica(string replica)
+    {
+        var folder = Path.GetDirectoryName(FilesFor(replica).ApiCertificate)!;
+        if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
+    }
+
+    public EtcdCredentials LoadEtcdCredentials() =>
+        new(PemFile.LoadCertificate(EtcdCaFile), PemFile.LoadWithKey(EtcdClientCertificateFile, EtcdClientKeyFile));
+
+    public X509Certificate2 LoadClusterCa() => PemFile.LoadCertificate(ClusterCaFile);
+
+    private static CertificateAuthority LoadAuthority(string certificateFile, string keyFile) =>
+        CertificateAuthority.Load(File.ReadAllText(certificateFile), File.ReadAllText(keyFile));
+}

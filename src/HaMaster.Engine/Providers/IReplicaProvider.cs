@@ -1,0 +1,55 @@
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Pki;
+
+namespace HaMaster.Engine.Providers;
+
+/// <summary>
+/// Where replicas live. The engine decides what to do and in which order (flows, safety rules,
+/// etcd membership); a provider only does it: addresses, replica machinery, the load balancer.
+/// Every method is idempotent, so an interrupted flow can be run again.
+/// </summary>
+public interface IReplicaProvider
+{
+    ProviderKind Kind { get; }
+
+    /// <summary>Throws a <see cref="Errors.HaException"/> naming what to install when something is missing.</summary>
+    void CheckPrerequisites();
+
+    /// <summary>The zones replicas may use: for a new cluster (<paramref name="clusterZone"/> null) or beside an existing cluster's zone.</summary>
+    IReadOnlyList<string> Zones(string? clusterZone);
+
+    /// <summary>The zone a new cluster goes to when the user names none.</summary>
+    string DefaultZone { get; }
+
+    /// <summary>Reserves the cluster's stable address; what it records goes into <paramref name="providerData"/>.</summary>
+    Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken);
+
+    Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken);
+
+    string AllocateReplicaAddress(ClusterState cluster);
+
+    /// <summary>Starts (or restarts) the replica's etcd member and API endpoint and returns once they run.</summary>
+    Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken);
+
+    /// <summary>Stops the replica: a crash (kill) unless <paramref name="graceful"/>.</summary>
+    Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken);
+
+    /// <summary>Stops the replica and wipes its data, so it can never rejoin with its old identity.</summary>
+    Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
+
+    ReplicaRuntime Inspect(ClusterState cluster, ReplicaRecord replica);
+
+    /// <summary>
+    /// Makes the cluster address serve what the state says: the only active replica, or a load
+    /// balancer in front of every active replica (created at two, removed when back to one).
+    /// </summary>
+    Task ReconcileFrontendAsync(ClusterState cluster, string clusterCaFile, CancellationToken cancellationToken);
+
+    /// <summary>Stops sending new connections to the replica (before it is stopped or removed).</summary>
+    Task DrainAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
+
+    Task<LoadBalancer?> InspectLoadBalancerAsync(ClusterState cluster, CancellationToken cancellationToken);
+
+    IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials);
+}

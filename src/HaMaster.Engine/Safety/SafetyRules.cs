@@ -1,0 +1,108 @@
+using HaMaster.Engine.Errors;
+
+namespace HaMaster.Engine.Safety;
+
+/// <summary>
+/// The rules every membership change must pass (DESIGN §3). Each refusal says why and what to do
+/// instead. <c>-Force</c> overrides only the conservative "healthy cluster" gate, and only where
+/// the quorum projection still holds; quorum, the last replica and pending learners are never
+/// overridden.
+/// </summary>
+public static class SafetyRules
+{
+    /// <summary>etcd recommends at most seven members.</summary>
+    public const int MaxReplicas = 7;
+
+    public static void CheckAdd(MembershipView view, bool forRepair = false)
+    {
+        RequireNoPendingLearner(view);
+        RequireQuorumRead(view);
+        var unhealthy = view.Replicas.Where(r => !r.Healthy).ToList();
+        if (unhealthy.Count > 0 && !forRepair)
+            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+                $"Cannot add a replica to cluster '{view.Cluster}': {Describe(unhealthy)}. Growing an unhealthy cluster raises its quorum while a member is down; etcd's guidance is to replace the failed member first.",
+                $"Replace the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {unhealthy[0].Replica} (or: Get-MasterReplica -Cluster {view.Cluster} | Where Unhealthy | Replace-MasterReplica).",
+                view.Cluster);
+        if (view.Voters + 1 > MaxReplicas)
+            throw new HaException(ErrorIds.ReplicaLimitReached, HaErrorCategory.InvalidOperation,
+                $"Cluster '{view.Cluster}' has {view.Voters} replicas; etcd recommends at most {MaxReplicas} members, so no replica was added.",
+                "Keep the cluster at 3, 5 or 7 replicas.", view.Cluster);
+
+        // The new member is counted as unhealthy (the worst case right after promotion). From one
+        // replica there is no fault tolerance to lose, so 1 → 2 is allowed (as Cluster API does).
+        var votersAfter = view.Voters + 1;
+        if (view.Voters > 1 && view.HealthyVoters < Quorum.Of(votersAfter))
+            throw QuorumLost(view, $"after adding a replica, {view.HealthyVoters} healthy of {votersAfter} voters would remain if the new member failed, below the quorum of {Quorum.Of(votersAfter)}");
+    }
+
+    public static void CheckRemove(MembershipView view, string replica, bool force)
+    {
+        var target = view.Replicas.First(r => string.Equals(r.Replica, replica, StringComparison.OrdinalIgnoreCase));
+        if (view.Replicas.Count <= 1)
+            throw new HaException(ErrorIds.LastReplica, HaErrorCategory.InvalidOperation,
+                $"'{replica}' is the last replica of cluster '{view.Cluster}' and cannot be removed (-Force does not change this).",
+                $"To delete the whole cluster, run Remove-HaCluster -Name {view.Cluster}.", replica);
+        RequireNoPendingLearner(view);
+        RequireQuorumRead(view);
+
+        var votersAfter = view.Voters - (target.Voter ? 1 : 0);
+        var healthyAfter = view.HealthyVoters - (target.Voter && target.Healthy ? 1 : 0);
+        if (healthyAfter < Quorum.Of(votersAfter))
+            throw QuorumLost(view, $"removing '{replica}' would leave {healthyAfter} healthy of {votersAfter} voters, below the quorum of {Quorum.Of(votersAfter)} (-Force does not change this)");
+
+        var otherUnhealthy = view.Replicas.Where(r => !r.Healthy && r != target).ToList();
+        if (otherUnhealthy.Count > 0 && !force)
+            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+                $"Cannot remove '{replica}' from cluster '{view.Cluster}': {Describe(otherUnhealthy)}. On an unhealthy cluster only the unhealthy replica may be removed or repaired.",
+                $"Repair the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {otherUnhealthy[0].Replica}. Use -Force to remove '{replica}' anyway (quorum is still kept).",
+                replica);
+    }
+
+    /// <summary>Stopping a healthy replica must not take the cluster below quorum, unless forced (a fault drill).</summary>
+    public static void CheckStop(MembershipView view, string replica, bool force)
+    {
+        var target = view.Replicas.First(r => string.Equals(r.Replica, replica, StringComparison.OrdinalIgnoreCase));
+        if (force || !target.Voter || !target.Healthy) return;
+        var healthyAfter = view.HealthyVoters - 1;
+        if (view.Voters > 1 && healthyAfter < Quorum.Of(view.Voters))
+            throw QuorumLost(view, $"stopping '{replica}' would leave {healthyAfter} healthy of {view.Voters} voters, below the quorum of {Quorum.Of(view.Voters)}",
+                "Repair the unhealthy replicas first, or add -Force to stop it anyway (etcd will stop accepting writes).");
+    }
+
+    /// <summary>A warning when the change leaves an even count: two replicas tolerate no more failures than one.</summary>
+    public static string? EvenCountWarning(string cluster, int replicasAfter) =>
+        replicasAfter > 0 && replicasAfter % 2 == 0
+            ? $"Cluster '{cluster}' now has {replicasAfter} replicas, which tolerate {Quorum.FaultTolerance(replicasAfter)} failure(s), no more than {replicasAfter - 1} replicas do. Add a replica for an odd count."
+            : null;
+
+    private static void RequireNoPendingLearner(MembershipView view)
+    {
+        if (view.PendingLearners > 0)
+            throw new HaException(ErrorIds.MembershipChangeInProgress, HaErrorCategory.ResourceBusy,
+                $"Cluster '{view.Cluster}' has an etcd learner or unstarted member: another membership change is in progress or was interrupted.",
+                $"Wait for it to finish; if it was interrupted, run Get-EtcdMember -Cluster {view.Cluster} to see it, and any change to the cluster will finish or roll it back.",
+                view.Cluster);
+    }
+
+    private static void RequireQuorumRead(MembershipView view)
+    {
+        if (!view.QuorumReadSucceeded)
+            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+                $"Cluster '{view.Cluster}' has lost its etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy): no membership change is possible.",
+                $"Start the stopped replicas with Get-MasterReplica -Cluster {view.Cluster} | Start-MasterReplica.", view.Cluster);
+    }
+
+    private static HaException QuorumLost(MembershipView view, string reason, string? action = null)
+    {
+        var unhealthy = view.Replicas.FirstOrDefault(r => !r.Healthy);
+        return new HaException(ErrorIds.QuorumWouldBeLost, HaErrorCategory.InvalidOperation,
+            $"Refused for cluster '{view.Cluster}': {reason}.",
+            action ?? (unhealthy is null
+                ? "Keep the change within the quorum."
+                : $"Repair the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {unhealthy.Replica}."),
+            view.Cluster);
+    }
+
+    private static string Describe(IReadOnlyList<MemberHealth> unhealthy) =>
+        string.Join("; ", unhealthy.Select(r => $"replica '{r.Replica}' is unhealthy ({r.Problem ?? "unknown"})"));
+}

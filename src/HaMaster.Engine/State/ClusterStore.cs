@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Model;
+
+namespace HaMaster.Engine.State;
+
+/// <summary>Reads and writes cluster state files; writes are atomic (temporary file, then rename).</summary>
+public sealed class ClusterStore
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public ClusterStore(StateDirectory directory) => Directory = directory;
+
+    public StateDirectory Directory { get; }
+
+    public IReadOnlyList<string> ListClusterNames()
+    {
+        if (!System.IO.Directory.Exists(Directory.ClustersRoot)) return Array.Empty<string>();
+        return System.IO.Directory.GetDirectories(Directory.ClustersRoot)
+            .Where(d => File.Exists(Path.Combine(d, "cluster.json")))
+            .Select(d => Path.GetFileName(d)!)
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public bool Exists(string cluster) => File.Exists(Directory.StateFile(cluster));
+
+    public ClusterState Load(string cluster)
+    {
+        var path = Directory.StateFile(cluster);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw NotFound(cluster);
+        }
+
+        ClusterState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<ClusterState>(text, Json);
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(cluster, path, e.Message, e);
+        }
+        if (state is null || state.Name != cluster || state.Replicas is null)
+            throw Corrupt(cluster, path, "it does not describe this cluster", null);
+        if (state.SchemaVersion > ClusterState.CurrentSchemaVersion)
+            throw Corrupt(cluster, path, $"it was written by a newer HaMaster (schema {state.SchemaVersion})", null);
+        return state;
+    }
+
+    public void Save(ClusterState state)
+    {
+        var path = Directory.StateFile(state.Name);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(state, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Deletes everything the cluster keeps on disk, the lock file last.</summary>
+    public void Delete(string cluster)
+    {
+        var root = Directory.ClusterDirectory(cluster);
+        if (!System.IO.Directory.Exists(root)) return;
+        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(root))
+        {
+            if (entry == Directory.LockFile(cluster)) continue;
+            if (System.IO.Directory.Exists(entry)) System.IO.Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+    }
+
+    public static HaException NotFound(string cluster) => new(
+        ErrorIds.ClusterNotFound, HaErrorCategory.ObjectNotFound,
+        $"There is no cluster named '{cluster}'.",
+        "Run Get-HaCluster to list the known clusters, or New-HaCluster to create one.", cluster);
+
+    private static HaException Corrupt(string cluster, string path, string reason, Exception? inner) => new(
+        ErrorIds.StateCorrupt, HaErrorCategory.InvalidData,
+        $"The state of cluster '{cluster}' cannot be read: {reason}. Nothing was changed.",
+        $"Restore the file '{path}' from a backup, or, if the cluster's processes are gone, delete the folder '{Path.GetDirectoryName(path)}' to forget the cluster.",
+        cluster, inner);
+}

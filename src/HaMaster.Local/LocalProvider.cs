@@ -1,0 +1,256 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using HaMaster.Engine;
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Pki;
+using HaMaster.Engine.Providers;
+using HaMaster.Engine.State;
+using HaMaster.Local.LoadBalancer;
+using HaMaster.Local.Processes;
+using LoadBalancerView = HaMaster.LoadBalancer;
+
+namespace HaMaster.Local;
+
+/// <summary>
+/// Replicas as real processes on this machine: each replica an etcd member and an API endpoint on
+/// its own loopback address; HAProxy on the cluster address once there are two replicas.
+/// </summary>
+public sealed class LocalProvider : IReplicaProvider
+{
+    public const string BlockKey = "loopbackBlock";
+    public static readonly IReadOnlyList<string> LocalZones = ["local-a", "local-b", "local-c"];
+
+    private readonly StateDirectory _directory;
+    private LocalComponents? _components;
+
+    public LocalProvider(StateDirectory directory) => _directory = directory;
+
+    public static TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public ProviderKind Kind => ProviderKind.Local;
+    public string DefaultZone => LocalZones[0];
+
+    private LocalComponents Components => _components ??= LocalComponents.Find();
+    private HaproxyLoadBalancer Haproxy => new(Components.Haproxy);
+
+    public void CheckPrerequisites() => _ = Components;
+
+    public IReadOnlyList<string> Zones(string? clusterZone) => LocalZones;
+
+    public Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken)
+    {
+        var prefix = LoopbackBlocks.Reserve(_directory.StateFile(cluster));
+        providerData[BlockKey] = prefix;
+        return Task.FromResult($"{prefix}.1");
+    }
+
+    public async Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken)
+    {
+        var folder = LoadBalancerFolder(cluster);
+        await Haproxy.StopAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (cluster.ProviderData.TryGetValue(BlockKey, out var prefix))
+            LoopbackBlocks.Release(prefix, _directory.StateFile(cluster.Name));
+    }
+
+    public string AllocateReplicaAddress(ClusterState cluster)
+    {
+        var prefix = cluster.ProviderData[BlockKey];
+        var used = cluster.Replicas.Select(r => r.InternalAddress).ToHashSet();
+        for (var host = 2; host < 255; host++)
+        {
+            var address = $"{prefix}.{host}";
+            if (!used.Contains(address)) return address;
+        }
+        throw new HaException(ErrorIds.AddressUnavailable, HaErrorCategory.ResourceBusy,
+            $"Cluster '{cluster.Name}' has no free loopback address left.", "Remove replicas you do not need.", cluster.Name);
+    }
+
+    public async Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
+    {
+        var layout = Layout(cluster, replica);
+        Directory.CreateDirectory(layout.Directory);
+
+        if (!IsRunning(layout.EtcdMarker))
+        {
+            var arguments = EtcdCommandLine.Arguments(cluster, replica, bootstrap,
+                new EtcdCommandLine.Paths(layout.EtcdData, certificates.EtcdCertificate, certificates.EtcdKey, certificates.EtcdCa));
+            DetachedProcess.Start(Components.Etcd, arguments, layout.EtcdLog);
+        }
+
+        WriteEndpointConfig(cluster, replica, certificates, layout);
+        if (!IsRunning(layout.EndpointMarker))
+        {
+            var (program, arguments) = EndpointHost.CommandFor(layout.EndpointConfig);
+            DetachedProcess.Start(program, arguments, layout.EndpointLog);
+        }
+
+        await WaitListeningAsync(replica, layout.EtcdMarker, Ports.EtcdClient, layout.EtcdLog, "etcd", cancellationToken).ConfigureAwait(false);
+        await WaitListeningAsync(replica, layout.EndpointMarker, Ports.Api, layout.EndpointLog, "API endpoint", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken)
+    {
+        var layout = Layout(cluster, replica);
+        await DetachedProcess.StopAllAsync(layout.EndpointMarker, graceful, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        await DetachedProcess.StopAllAsync(layout.EtcdMarker, graceful, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken)
+    {
+        await StopReplicaAsync(cluster, replica, graceful: false, cancellationToken).ConfigureAwait(false);
+        var layout = Layout(cluster, replica);
+        if (Directory.Exists(layout.Directory)) Directory.Delete(layout.Directory, recursive: true);
+        var replicasFolder = Path.GetDirectoryName(layout.Directory)!;
+        if (Directory.Exists(replicasFolder) && !Directory.EnumerateFileSystemEntries(replicasFolder).Any()) Directory.Delete(replicasFolder);
+    }
+
+    public ReplicaRuntime Inspect(ClusterState cluster, ReplicaRecord replica)
+    {
+        var layout = Layout(cluster, replica);
+        var etcd = IsRunning(layout.EtcdMarker);
+        var endpoint = IsRunning(layout.EndpointMarker);
+        if (etcd && endpoint) return new ReplicaRuntime(ReplicaStatus.Running, []);
+        if (!Directory.Exists(layout.EtcdData) && !etcd && !endpoint)
+            return new ReplicaRuntime(ReplicaStatus.Missing, ["its data directory is missing"]);
+        var problems = new List<string>();
+        if (!etcd) problems.Add("etcd process is not running");
+        if (!endpoint) problems.Add("API endpoint process is not running");
+        return new ReplicaRuntime(etcd || endpoint ? ReplicaStatus.Partial : ReplicaStatus.Stopped, problems);
+    }
+
+    public async Task ReconcileFrontendAsync(ClusterState cluster, string clusterCaFile, CancellationToken cancellationToken)
+    {
+        var active = cluster.ActiveReplicas.ToList();
+        var folder = LoadBalancerFolder(cluster);
+        if (active.Count >= 2)
+        {
+            await Haproxy.ApplyAsync(Spec(cluster, clusterCaFile), cancellationToken).ConfigureAwait(false);
+            foreach (var replica in cluster.Replicas) RefreshEndpointListeners(cluster, replica);
+            return;
+        }
+
+        // One replica (or none): the address goes back to the replica itself; its endpoint binds it
+        // (SO_REUSEPORT) before HAProxy lets go, so the address keeps answering.
+        foreach (var replica in cluster.Replicas) RefreshEndpointListeners(cluster, replica);
+        if (active.Count == 1 && Directory.Exists(folder))
+            await WaitServedByEndpointAsync(cluster, active[0], cancellationToken).ConfigureAwait(false);
+        await Haproxy.StopAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    public async Task DrainAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken)
+    {
+        var folder = LoadBalancerFolder(cluster);
+        if (Haproxy.IsRunning(folder))
+            await Haproxy.DrainAsync(SpecFromFolder(cluster, folder), replica.Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LoadBalancerView?> InspectLoadBalancerAsync(ClusterState cluster, CancellationToken cancellationToken)
+    {
+        if (cluster.ActiveReplicas.Count() < 2) return null;
+        var folder = LoadBalancerFolder(cluster);
+        var running = Haproxy.IsRunning(folder);
+        IReadOnlyList<BackendStatus> backends = running
+            ? await Haproxy.GetBackendsAsync(folder, cancellationToken).ConfigureAwait(false)
+            : [];
+        return new LoadBalancerView
+        {
+            Cluster = cluster.Name,
+            Name = $"{cluster.Name}-haproxy",
+            Address = cluster.Address,
+            Status = running ? "Running" : "Stopped",
+            Backends = backends.Select(b => new HaMaster.LoadBalancerBackend { Replica = b.Name, Address = b.Address, State = b.State.ToString() }).ToList(),
+        };
+    }
+
+    public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials) => new EtcdGateway(credentials);
+
+    private LoadBalancerSpec Spec(ClusterState cluster, string clusterCaFile) => new(
+        cluster.Address, Ports.Api,
+        cluster.ActiveReplicas.Select(r => new HaMaster.Local.LoadBalancer.LoadBalancerBackend(r.Name, r.InternalAddress)).ToList(),
+        clusterCaFile, LoadBalancerFolder(cluster));
+
+    private LoadBalancerSpec SpecFromFolder(ClusterState cluster, string folder) =>
+        Spec(cluster, Path.Combine(_directory.PkiDirectory(cluster.Name), "ca.crt")) with { Directory = folder };
+
+    private void RefreshEndpointListeners(ClusterState cluster, ReplicaRecord replica)
+    {
+        var layout = Layout(cluster, replica);
+        if (!File.Exists(layout.EndpointConfig)) return;
+        var certificates = new ClusterPki(_directory.PkiDirectory(cluster.Name)).FilesFor(replica.Name);
+        if (WriteEndpointConfig(cluster, replica, certificates, layout))
+            foreach (var pid in DetachedProcess.FindByMarker(layout.EndpointMarker))
+                DetachedProcess.Signal(pid, NativeMethods.SIGHUP);
+    }
+
+    /// <summary>Writes the endpoint's config; returns true when it changed.</summary>
+    private static bool WriteEndpointConfig(ClusterState cluster, ReplicaRecord replica, ReplicaCertificateFiles certificates, ReplicaLayout layout)
+    {
+        var servesClusterAddress = replica.Phase == ReplicaPhase.Active && cluster.ActiveReplicas.Count() == 1;
+        var listen = new List<string> { $"{replica.InternalAddress}:{Ports.Api}" };
+        if (servesClusterAddress) listen.Add($"{cluster.Address}:{Ports.Api}");
+        var config = JsonSerializer.Serialize(new
+        {
+            replica = replica.Name,
+            listen,
+            certFile = certificates.ApiCertificate,
+            keyFile = certificates.ApiKey,
+            etcd = new { endpoint = replica.ClientUrl, caFile = certificates.EtcdCa, certFile = certificates.EtcdCertificate, keyFile = certificates.EtcdKey },
+            gitVersion = EndpointVersion,
+        }, new JsonSerializerOptions { WriteIndented = true });
+        if (File.Exists(layout.EndpointConfig) && File.ReadAllText(layout.EndpointConfig) == config) return false;
+        File.WriteAllText(layout.EndpointConfig + ".tmp", config);
+        File.Move(layout.EndpointConfig + ".tmp", layout.EndpointConfig, overwrite: true);
+        return true;
+    }
+
+    public const string EndpointVersion = "v1.31.0-hamaster-standin";
+
+    private async Task WaitServedByEndpointAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken)
+    {
+        var layout = Layout(cluster, replica);
+        await Waiter.UntilAsync(() => Task.FromResult(File.Exists(layout.EndpointLog) && File.ReadLines(layout.EndpointLog).LastOrDefault(l => l.Contains("listening on", StringComparison.Ordinal))?.Contains(cluster.Address + ":") == true),
+            TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WaitListeningAsync(ReplicaRecord replica, string marker, int port, string log, string what, CancellationToken cancellationToken)
+    {
+        var up = await Waiter.UntilAsync(async () =>
+        {
+            if (!IsRunning(marker)) throw StartFailed(replica, what, log);
+            return await AcceptsAsync(replica.InternalAddress, port, cancellationToken).ConfigureAwait(false);
+        }, StartTimeout, cancellationToken).ConfigureAwait(false);
+        if (!up) throw StartFailed(replica, what, log);
+    }
+
+    private static async Task<bool> AcceptsAsync(string address, int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(address, port, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static HaException StartFailed(ReplicaRecord replica, string what, string log)
+    {
+        var tail = File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(5)) : "(no log)";
+        return new HaException(ErrorIds.ProcessStartFailed, HaErrorCategory.InvalidOperation,
+            $"The {what} of replica {replica.Name} did not start. Last lines of {log}:{Environment.NewLine}{tail}",
+            "Read the log named above; fix what it reports, then run the command again.", replica.Name);
+    }
+
+    private static bool IsRunning(string marker) => DetachedProcess.FindByMarker(marker).Count > 0;
+
+    private ReplicaLayout Layout(ClusterState cluster, ReplicaRecord replica) => new(_directory.ReplicaDirectory(cluster.Name, replica.Name));
+
+    private string LoadBalancerFolder(ClusterState cluster) => Path.Combine(_directory.ClusterDirectory(cluster.Name), "lb");
+}

@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using HaMaster.Engine.Errors;
+
+namespace HaMaster.Local;
+
+/// <summary>
+/// Each local cluster owns a /24 of loopback addresses, 127.A.B.0: .1 is the cluster address,
+/// .2 and up are replicas. Blocks are reserved machine-wide (one file per block in the temporary
+/// folder), so clusters of different users, state folders or test runs never collide.
+/// </summary>
+public static class LoopbackBlocks
+{
+    public const string ReservationFolderName = "hamaster-loopback";
+
+    public static string ReservationFolder => Path.Combine(Path.GetTempPath(), ReservationFolderName);
+
+    /// <summary>Reserves a free block for <paramref name="owner"/> (the cluster's state file) and returns its prefix, such as "127.34.201".</summary>
+    public static string Reserve(string owner)
+    {
+        Directory.CreateDirectory(ReservationFolder);
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var prefix = $"127.{RandomNumberGenerator.GetInt32(16, 255)}.{RandomNumberGenerator.GetInt32(0, 256)}";
+            var file = Path.Combine(ReservationFolder, prefix);
+            try
+            {
+                using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+                stream.Write(System.Text.Encoding.UTF8.GetBytes(owner));
+                return prefix;
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                if (IsStale(file))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+        throw new HaException(ErrorIds.AddressUnavailable, HaErrorCategory.ResourceBusy,
+            "No free block of loopback addresses was found for a new local cluster.",
+            $"Remove clusters you no longer need (Remove-HaCluster), or delete stale files in '{ReservationFolder}'.");
+    }
+
+    public static void Release(string prefix, string owner)
+    {
+        var file = Path.Combine(ReservationFolder, prefix);
+        if (File.Exists(file) && File.ReadAllText(file) == owner) File.Delete(file);
+        if (Directory.Exists(ReservationFolder) && !Directory.EnumerateFileSystemEntries(ReservationFolder).Any())
+        {
+            try { Directory.Delete(ReservationFolder); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>A reservation whose cluster state folder is gone belongs to a cluster deleted by hand.</summary>
+    private static bool IsStale(string file)
+    {
+        try
+        {
+            var owner = File.ReadAllText(file);
+            return owner.Length > 0 && !Directory.Exists(Path.GetDirectoryName(owner));
+        }
+        catch (IOException) { return false; }
+    }
+}

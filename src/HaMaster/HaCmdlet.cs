@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using HaMaster.Engine;
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Providers;
+using HaMaster.Engine.State;
+using HaMaster.Local;
+
+namespace HaMaster;
+
+/// <summary>
+/// The base of every HaMaster cmdlet: finds the state folder, builds the engine, runs its
+/// asynchronous work while relaying verbose, warning and progress records on the pipeline thread,
+/// cancels on Ctrl+C (StopProcessing) and turns engine failures into ErrorRecords.
+/// </summary>
+public abstract class HaCmdlet : PSCmdlet, IDisposable
+{
+    /// <summary>Session variable that overrides $env:HAMASTER_HOME for this session.</summary>
+    public const string HomeVariable = "HaMasterHome";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private BlockingCollection<Action>? _pipelineActions;
+    private PipelineObserver? _observer;
+
+    protected CancellationToken CancellationToken => _stopping.Token;
+
+    protected StateDirectory Home => StateDirectory.Resolve(GetVariableValue(HomeVariable) as string ?? (GetVariableValue(HomeVariable) as PSObject)?.BaseObject as string);
+
+    protected HaEngine CreateEngine() => new(Home, CreateProvider, _observer ??= new PipelineObserver(this));
+
+    private IReplicaProvider CreateProvider(ProviderKind kind) => kind switch
+    {
+        ProviderKind.Local => new LocalProvider(Home),
+        _ => throw new HaException(ErrorIds.ProviderNotAvailable, HaErrorCategory.NotImplemented,
+            $"The {kind} provider is not available in this version of HaMaster.",
+            "Use -Provider Local (the default)."),
+    };
+
+    /// <summary>
+    /// Runs engine work off the pipeline thread and pumps what it reports onto it (cmdlets may
+    /// only write from the pipeline thread).
+    /// </summary>
+    protected internal T Run<T>(Func<HaEngine, CancellationToken, Task<T>> work)
+    {
+        var engine = CreateEngine();
+        using var actions = new BlockingCollection<Action>();
+        _pipelineActions = actions;
+        var task = Task.Run(async () =>
+        {
+            try { return await work(engine, CancellationToken).ConfigureAwait(false); }
+            finally { actions.CompleteAdding(); }
+        });
+        try
+        {
+            foreach (var action in actions.GetConsumingEnumerable()) action();
+        }
+        finally
+        {
+            _pipelineActions = null;
+        }
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (Stopping || _stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    protected void Run(Func<HaEngine, CancellationToken, Task> work) =>
+        Run<bool>(async (engine, token) => { await work(engine, token).ConfigureAwait(false); return true; });
+
+    /// <summary>Queues a write for the pipeline thread when called from engine work, or writes directly.</summary>
+    internal void OnPipeline(Action action)
+    {
+        var actions = _pipelineActions;
+        if (actions is null) action();
+        else
+        {
+            try { actions.Add(action); } catch (InvalidOperationException) { }
+        }
+    }
+
+    /// <summary>Reports a failure for one input and goes on with the next (non-terminating).</summary>
+    protected void WriteFailure(Exception exception) => WriteError(ToErrorRecord(exception));
+
+    /// <summary>Runs <paramref name="action"/>, reporting a failure as a non-terminating error for this input.</summary>
+    protected void ForEachInput(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (PipelineStoppedException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            WriteFailure(e);
+        }
+    }
+
+    protected bool ShouldChange(string target, string action) => ShouldProcess(target, action);
+
+    /// <summary>
+    /// For destructive changes that ask first: -Force skips the question, never -WhatIf (which
+    /// always only reports).
+    /// </summary>
+    protected bool ConfirmDestructive(string target, string action, bool force)
+    {
+        if (force && !WhatIfRequested)
+        {
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
+            return true;
+        }
+        return ShouldProcess(target, action);
+    }
+
+    private bool WhatIfRequested =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound) && bound is SwitchParameter { IsPresent: true })
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    public static ErrorRecord ToErrorRecord(Exception exception)
+    {
+        exception = Unwrap(exception);
+        if (exception is HaException ha)
+        {
+            var category = Enum.TryParse<ErrorCategory>(ha.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
+            return new ErrorRecord(ha, ha.ErrorId, category, ha.Target)
+            {
+                ErrorDetails = new ErrorDetails(ha.Message) { RecommendedAction = ha.RecommendedAction },
+            };
+        }
+        return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, null)
+        {
+            ErrorDetails = new ErrorDetails($"HaMaster failed unexpectedly: {exception.Message}")
+            {
+                RecommendedAction = "Run the command again with -Verbose; if it fails again, report it with that output.",
+            },
+        };
+    }
+
+    private static Exception Unwrap(Exception exception)
+    {
+        while (exception is AggregateException { InnerExceptions.Count: 1 } aggregate) exception = aggregate.InnerExceptions[0];
+        return exception;
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Relays engine reports to the cmdlet's streams, on the pipeline thread.</summary>
+    private sealed class PipelineObserver : IOperationObserver
+    {
+        private readonly HaCmdlet _cmdlet;
+        private readonly ConcurrentDictionary<string, int> _activityIds = new();
+
+        public PipelineObserver(HaCmdlet cmdlet) => _cmdlet = cmdlet;
+
+        public void Verbose(string message) => _cmdlet.OnPipeline(() => _cmdlet.WriteVerbose(message));
+        public void Warning(string message) => _cmdlet.OnPipeline(() => _cmdlet.WriteWarning(message));
+
+        public void Step(string activity, string step, int index, int total) => _cmdlet.OnPipeline(() =>
+            _cmdlet.WriteProgress(new ProgressRecord(ActivityId(activity), activity, step)
+            {
+                PercentComplete = total == 0 ? 0 : Math.Min(100, index * 100 / total),
+                CurrentOperation = $"step {index + 1} of {total}",
+            }));
+
+        public void Completed(string activity) => _cmdlet.OnPipeline(() =>
+            _cmdlet.WriteProgress(new ProgressRecord(ActivityId(activity), activity, "Done") { RecordType = ProgressRecordType.Completed }));
+
+        private int ActivityId(string activity) => _activityIds.GetOrAdd(activity, _ => _activityIds.Count + 1);
+    }
+}

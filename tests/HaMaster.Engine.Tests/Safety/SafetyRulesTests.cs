@@ -1,0 +1,111 @@
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Safety;
+using Xunit;
+
+namespace HaMaster.Engine.Tests.Safety;
+
+public class SafetyRulesTests
+{
+    private static MembershipView Cluster(int healthy, int unhealthy = 0, int learners = 0, bool quorumRead = true)
+    {
+        var replicas = Enumerable.Range(0, healthy).Select(i => new MemberHealth($"r{i}", true, true, null))
+            .Concat(Enumerable.Range(0, unhealthy).Select(i => new MemberHealth($"bad{i}", false, true, "etcd process is not running")))
+            .ToList();
+        return new MembershipView("demo", replicas, learners, quorumRead);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void Adding_to_a_healthy_cluster_is_allowed(int replicas) => SafetyRules.CheckAdd(Cluster(replicas));
+
+    [Fact]
+    public void Adding_to_a_cluster_with_a_down_replica_points_at_repair()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckAdd(Cluster(2, unhealthy: 1)));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, error.ErrorId);
+        Assert.Contains("Repair-MasterReplica", error.RecommendedAction);
+        Assert.Contains("bad0", error.Message);
+    }
+
+    [Fact]
+    public void Adding_beyond_seven_is_refused() =>
+        Assert.Equal(ErrorIds.ReplicaLimitReached, Assert.Throws<HaException>(() => SafetyRules.CheckAdd(Cluster(7))).ErrorId);
+
+    [Fact]
+    public void A_pending_learner_blocks_every_change()
+    {
+        Assert.Equal(ErrorIds.MembershipChangeInProgress, Assert.Throws<HaException>(() => SafetyRules.CheckAdd(Cluster(3, learners: 1))).ErrorId);
+        Assert.Equal(ErrorIds.MembershipChangeInProgress, Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(3, learners: 1), "r0", force: true)).ErrorId);
+    }
+
+    [Fact]
+    public void A_repair_may_add_while_quorum_projection_holds()
+    {
+        // 5 replicas, one was just removed (4 voters) and another is down: 3 healthy ≥ quorum(5) = 3.
+        SafetyRules.CheckAdd(Cluster(3, unhealthy: 1), forRepair: true);
+        // 3 voters, 2 down: 1 healthy < quorum(4) = 3, and no quorum read either.
+        Assert.Throws<HaException>(() => SafetyRules.CheckAdd(Cluster(1, unhealthy: 2, quorumRead: false), forRepair: true));
+    }
+
+    [Fact]
+    public void Removing_a_healthy_replica_while_another_is_down_would_lose_quorum()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(2, unhealthy: 1), "r0", force: false));
+        Assert.Equal(ErrorIds.QuorumWouldBeLost, error.ErrorId);
+        Assert.Contains("Repair-MasterReplica", error.RecommendedAction);
+        Assert.Contains("bad0", error.RecommendedAction);
+        // -Force does not override quorum.
+        Assert.Equal(ErrorIds.QuorumWouldBeLost, Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(2, unhealthy: 1), "r0", force: true)).ErrorId);
+    }
+
+    [Fact]
+    public void Removing_the_unhealthy_replica_is_allowed() => SafetyRules.CheckRemove(Cluster(2, unhealthy: 1), "bad0", force: false);
+
+    [Fact]
+    public void Force_overrides_only_the_healthy_cluster_gate_when_quorum_holds()
+    {
+        var view = Cluster(4, unhealthy: 1);
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckRemove(view, "r0", force: false));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, error.ErrorId);
+        Assert.Contains("-Force", error.RecommendedAction);
+        SafetyRules.CheckRemove(view, "r0", force: true); // 3 healthy of 4 voters ≥ 3
+    }
+
+    [Fact]
+    public void The_last_replica_is_never_removed()
+    {
+        foreach (var force in new[] { false, true })
+        {
+            var error = Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(1), "r0", force));
+            Assert.Equal(ErrorIds.LastReplica, error.ErrorId);
+            Assert.Contains("Remove-HaCluster", error.RecommendedAction);
+        }
+    }
+
+    [Fact]
+    public void Without_quorum_no_membership_change_is_possible()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(1, unhealthy: 2, quorumRead: false), "bad0", force: true));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, error.ErrorId);
+        Assert.Contains("Start-MasterReplica", error.RecommendedAction);
+    }
+
+    [Fact]
+    public void Stopping_below_quorum_needs_force()
+    {
+        Assert.Equal(ErrorIds.QuorumWouldBeLost, Assert.Throws<HaException>(() => SafetyRules.CheckStop(Cluster(2, unhealthy: 1), "r0", force: false)).ErrorId);
+        SafetyRules.CheckStop(Cluster(2, unhealthy: 1), "r0", force: true);
+        SafetyRules.CheckStop(Cluster(3), "r0", force: false);
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    public void Even_counts_are_warned_about(int replicas, bool warned) =>
+        Assert.Equal(warned, SafetyRules.EvenCountWarning("demo", replicas) is not null);
+}

@@ -1,0 +1,62 @@
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.State;
+using Xunit;
+
+namespace HaMaster.Engine.Tests.State;
+
+public sealed class ClusterStoreTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "hm-store-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public void State_round_trips()
+    {
+        var store = new ClusterStore(new StateDirectory(_root));
+        var state = new ClusterState { Name = "demo", Zone = "local-a", Address = "127.20.1.1", MultiZone = true };
+        state.Replicas.Add(new ReplicaRecord { Name = "demo-master", Zone = "local-a", InternalAddress = "127.20.1.2", Phase = ReplicaPhase.Active, EtcdMemberId = ulong.MaxValue });
+        store.Save(state);
+        var loaded = store.Load("demo");
+        Assert.True(loaded.MultiZone);
+        Assert.Equal(ulong.MaxValue, loaded.Replicas.Single().EtcdMemberId);
+        Assert.Equal(["demo"], store.ListClusterNames());
+    }
+
+    [Fact]
+    public void A_corrupt_state_file_is_reported_with_what_to_do()
+    {
+        var store = new ClusterStore(new StateDirectory(_root));
+        Directory.CreateDirectory(store.Directory.ClusterDirectory("demo"));
+        File.WriteAllText(store.Directory.StateFile("demo"), "{ not json");
+        var error = Assert.Throws<HaException>(() => store.Load("demo"));
+        Assert.Equal(ErrorIds.StateCorrupt, error.ErrorId);
+        Assert.Equal(HaErrorCategory.InvalidData, error.Category);
+        Assert.Contains(store.Directory.StateFile("demo"), error.RecommendedAction);
+        Assert.Equal("{ not json", File.ReadAllText(store.Directory.StateFile("demo")));
+    }
+
+    [Fact]
+    public void An_unknown_cluster_is_not_found() =>
+        Assert.Equal(ErrorIds.ClusterNotFound, Assert.Throws<HaException>(() => new ClusterStore(new StateDirectory(_root)).Load("nope")).ErrorId);
+
+    [Fact]
+    public void A_name_cannot_reach_outside_the_state_folder() =>
+        Assert.Equal(ErrorIds.InvalidClusterName, Assert.Throws<HaException>(() => new StateDirectory(_root).ClusterDirectory("../x")).ErrorId);
+
+    [Fact]
+    public async Task The_lock_is_exclusive_and_released_on_dispose()
+    {
+        var file = Path.Combine(_root, "x.lock");
+        using (await ClusterLock.AcquireAsync(file, "demo", "test", TimeSpan.FromSeconds(5), null, CancellationToken.None))
+        {
+            var error = await Assert.ThrowsAsync<HaException>(() => ClusterLock.AcquireAsync(file, "demo", "second", TimeSpan.FromMilliseconds(300), null, CancellationToken.None));
+            Assert.Equal(ErrorIds.ClusterBusy, error.ErrorId);
+        }
+        using var again = await ClusterLock.AcquireAsync(file, "demo", "third", TimeSpan.FromSeconds(5), null, CancellationToken.None);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}
