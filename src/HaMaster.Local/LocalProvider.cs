@@ -48,9 +48,7 @@ public sealed class LocalProvider : IReplicaProvider
 
     public async Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken)
     {
-        var folder = LoadBalancerFolder(cluster);
-        await Haproxy.StopAsync(folder, cancellationToken).ConfigureAwait(false);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        await RemoveLoadBalancerAsync(cluster, cancellationToken).ConfigureAwait(false);
         if (cluster.ProviderData.TryGetValue(BlockKey, out var prefix))
             LoopbackBlocks.Release(prefix, _directory.StateFile(cluster.Name));
     }
@@ -137,15 +135,26 @@ public sealed class LocalProvider : IReplicaProvider
         foreach (var replica in cluster.Replicas) RefreshEndpointListeners(cluster, replica);
         if (active.Count == 1 && Directory.Exists(folder))
             await WaitServedByEndpointAsync(cluster, active[0], cancellationToken).ConfigureAwait(false);
+        await RemoveLoadBalancerAsync(cluster, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RemoveLoadBalancerAsync(ClusterState cluster, CancellationToken cancellationToken)
+    {
+        var folder = LoadBalancerFolder(cluster);
+        if (!Directory.Exists(folder)) return;
         await Haproxy.StopAsync(folder, cancellationToken).ConfigureAwait(false);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.Delete(folder, recursive: true);
     }
 
     public async Task DrainAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken)
     {
         var folder = LoadBalancerFolder(cluster);
         if (Haproxy.IsRunning(folder))
-            await Haproxy.DrainAsync(SpecFromFolder(cluster, folder), replica.Name, cancellationToken).ConfigureAwait(false);
+        {
+            var spec = Spec(cluster, Path.Combine(_directory.PkiDirectory(cluster.Name), "ca.crt"));
+            if (spec.Backends.All(b => b.Name != replica.Name)) return;
+            await Haproxy.DrainAsync(spec, replica.Name, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<LoadBalancerView?> InspectLoadBalancerAsync(ClusterState cluster, CancellationToken cancellationToken)
@@ -170,11 +179,8 @@ public sealed class LocalProvider : IReplicaProvider
 
     private LoadBalancerSpec Spec(ClusterState cluster, string clusterCaFile) => new(
         cluster.Address, Ports.Api,
-        cluster.ActiveReplicas.Select(r => new HaMaster.Local.LoadBalancer.LoadBalancerBackend(r.Name, r.InternalAddress)).ToList(),
+        cluster.Replicas.Where(r => r.Phase != ReplicaPhase.Joining).Select(r => new HaMaster.Local.LoadBalancer.LoadBalancerBackend(r.Name, r.InternalAddress)).ToList(),
         clusterCaFile, LoadBalancerFolder(cluster));
-
-    private LoadBalancerSpec SpecFromFolder(ClusterState cluster, string folder) =>
-        Spec(cluster, Path.Combine(_directory.PkiDirectory(cluster.Name), "ca.crt")) with { Directory = folder };
 
     private void RefreshEndpointListeners(ClusterState cluster, ReplicaRecord replica)
     {

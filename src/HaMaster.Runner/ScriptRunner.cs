@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 
 namespace HaMaster.Runner;
@@ -15,6 +16,10 @@ public static class ScriptRunner
         state.ImportPSModule(ModuleManifest);
         var runspace = RunspaceFactory.CreateRunspace(host, state);
         runspace.Open();
+        // The same text whatever the terminal: no ANSI colour sequences in output.
+        using var plain = PowerShell.Create();
+        plain.Runspace = runspace;
+        plain.AddScript("$PSStyle.OutputRendering = 'PlainText'; $PSStyle.Formatting.TableHeader = ''; $PSStyle.Formatting.FormatAccent = ''").Invoke();
         return runspace;
     }
 

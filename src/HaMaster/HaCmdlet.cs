@@ -134,6 +134,14 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
                 ErrorDetails = new ErrorDetails(ha.Message) { RecommendedAction = ha.RecommendedAction },
             };
         }
+        if (exception is Engine.Etcd.EtcdRequestException etcd)
+            return new ErrorRecord(etcd, ErrorIds.EtcdRequestFailed, ErrorCategory.ConnectionError, etcd.Endpoint)
+            {
+                ErrorDetails = new ErrorDetails(etcd.Message)
+                {
+                    RecommendedAction = "Check the cluster with Get-MasterReplica and Get-EtcdMember; the change was rolled back or will be finished by the next command on this cluster.",
+                },
+            };
         return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, null)
         {
             ErrorDetails = new ErrorDetails($"HaMaster failed unexpectedly: {exception.Message}")

@@ -86,7 +86,8 @@ public sealed class AddReplicaFlow
         var endpoint = ClusterSession.VoterEndpoint(_health);
         var members = await _session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
         var existing = members.FirstOrDefault(m => m.PeerUrls.Contains(Replica.PeerUrl));
-        Replica.EtcdMemberId = existing?.Id ?? await _session.Etcd.AddLearnerAsync(endpoint, Replica.PeerUrl, cancellationToken).ConfigureAwait(false);
+        Replica.EtcdMemberId = existing?.Id ?? await EtcdRetry.WhileSettlingAsync(
+            () => _session.Etcd.AddLearnerAsync(endpoint, Replica.PeerUrl, cancellationToken), cancellationToken).ConfigureAwait(false);
         _session.Save();
     }
 
@@ -156,6 +157,12 @@ public sealed class AddReplicaFlow
         Replica.Phase = ReplicaPhase.Active;
         _session.Save();
         await _session.Provider.ReconcileFrontendAsync(_session.State, _session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
+        // Done when the load balancer's own health check sends traffic to the new replica.
+        await Waiter.UntilAsync(async () =>
+        {
+            var loadBalancer = await _session.Provider.InspectLoadBalancerAsync(_session.State, cancellationToken).ConfigureAwait(false);
+            return loadBalancer is null || loadBalancer.Backends.Any(b => b.Replica == Replica.Name && b.Healthy);
+        }, ReadyTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Undoes a join that did not reach promotion: learner removed, replica deleted, record dropped.</summary>

@@ -88,7 +88,11 @@ public sealed class RemoveReplicaFlow
         {
             try
             {
-                await _session.Etcd.RemoveAsync(endpoint, member.Id, cancellationToken).ConfigureAwait(false);
+                await EtcdRetry.WhileSettlingAsync(async () =>
+                {
+                    await _session.Etcd.RemoveAsync(endpoint, member.Id, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }, cancellationToken).ConfigureAwait(false);
             }
             catch (EtcdRequestException e) when (e.IsMemberNotFound)
             {

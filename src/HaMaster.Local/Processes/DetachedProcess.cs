@@ -47,12 +47,18 @@ public static class DetachedProcess
         if (pid <= 0) return false;
         try
         {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-            if (cmdline.Length == 0) return false; // zombie
             var state = File.ReadAllText($"/proc/{pid}/stat");
             var afterName = state[(state.LastIndexOf(')') + 2)..];
             if (afterName.StartsWith('Z') || afterName.StartsWith('X')) return false;
-            return cmdline.Replace('\0', ' ').Contains(marker, StringComparison.Ordinal);
+            // While a process replaces itself (exec), its command line reads empty for a few
+            // milliseconds: ask again rather than calling a live process dead.
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+                if (cmdline.Length > 0) return cmdline.Replace('\0', ' ').Contains(marker, StringComparison.Ordinal);
+                Thread.Sleep(2);
+            }
+            return false;
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }

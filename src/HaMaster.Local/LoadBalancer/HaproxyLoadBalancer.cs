@@ -1,0 +1,207 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using HaMaster.Local.Processes;
+
+namespace HaMaster.Local.LoadBalancer;
+
+/// <summary>
+/// Runs one HAProxy (master-worker mode) per cluster in front of the replicas' API endpoints.
+/// All state lives in the spec's directory, so any instance can manage a load balancer another one started.
+/// </summary>
+public sealed class HaproxyLoadBalancer
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly string haproxyPath;
+
+    public HaproxyLoadBalancer(string haproxyPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(haproxyPath);
+        this.haproxyPath = haproxyPath;
+    }
+
+    public static string RenderConfig(LoadBalancerSpec spec) => HaproxyConfig.Render(spec);
+
+    /// <summary>Makes the load balancer serve exactly <paramref name="spec"/>: validates and writes the
+    /// configuration, then starts HAProxy or reloads it. Returns once the frontend is bound and the
+    /// running worker serves exactly the spec's backends. A configuration HAProxy rejects changes nothing.</summary>
+    public async Task ApplyAsync(LoadBalancerSpec spec, CancellationToken cancellationToken)
+    {
+        var config = RenderConfig(spec);
+        var files = HaproxyFiles.For(spec.Directory);
+        Directory.CreateDirectory(files.Directory);
+        var masterPid = RunningMasterPid(files);
+
+        if (masterPid > 0 && ReadTextOrNull(files.ConfigPath) == config)
+        {
+            var current = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false);
+            if (current is not null && current.Serves(spec)) return;
+        }
+
+        await WriteValidatedConfigAsync(files, config, cancellationToken).ConfigureAwait(false);
+        if (masterPid > 0)
+            await ReloadAsync(files, masterPid, spec, cancellationToken).ConfigureAwait(false);
+        else
+            await LaunchAsync(files, snapshot => snapshot.Serves(spec), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Puts a backend in maintenance so that it gets no new connection (existing ones go on).
+    /// A later reload forgets this: drain right before removing the replica.</summary>
+    public async Task DrainAsync(LoadBalancerSpec spec, string backendName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!spec.Backends.Any(b => b.Name == backendName))
+            throw new ArgumentException($"'{backendName}' is not a backend of the load balancer in {spec.Directory}.", nameof(backendName));
+        var files = HaproxyFiles.For(spec.Directory);
+        await HaproxyStatsSocket.RunAdminCommandAsync(
+            files.SocketPath, $"set server {HaproxyConfig.BackendName}/{backendName} state maint", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<BackendStatus>> GetBackendsAsync(string directory, CancellationToken cancellationToken)
+    {
+        var files = HaproxyFiles.For(directory);
+        var snapshot = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The load balancer in {files.Directory} is not running (no answer on {files.SocketPath}).");
+        return snapshot.Servers.Select(s => new BackendStatus(s.Name, s.Address, s.State)).ToList();
+    }
+
+    public bool IsRunning(string directory) => RunningMasterPid(HaproxyFiles.For(directory)) > 0;
+
+    /// <summary>Stops HAProxy (master and workers) and removes its pid file and socket; the configuration stays.</summary>
+    public async Task StopAsync(string directory, CancellationToken cancellationToken)
+    {
+        var files = HaproxyFiles.For(directory);
+        var pid = files.ReadPid();
+        await HaproxyMasterProcess.StopAsync(pid, files.ConfigPath, graceful: true, cancellationToken).ConfigureAwait(false);
+        files.DeleteRuntimeFiles();
+    }
+
+    /// <summary>Starts HAProxy again from the configuration already in <paramref name="directory"/> (after a reboot).</summary>
+    public async Task StartAsync(string directory, CancellationToken cancellationToken)
+    {
+        var files = HaproxyFiles.For(directory);
+        if (!File.Exists(files.ConfigPath))
+            throw new InvalidOperationException($"There is no load balancer configuration in {files.Directory}: apply a spec first.");
+        if (RunningMasterPid(files) > 0) return;
+        await LaunchAsync(files, snapshot => snapshot.FrontendOpen, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task LaunchAsync(HaproxyFiles files, Func<HaproxySnapshot, bool> ready, CancellationToken cancellationToken)
+    {
+        files.DeleteRuntimeFiles();
+        var logOffset = files.LogLength;
+        var pid = DetachedProcess.Start(haproxyPath, ["-W", "-f", files.ConfigPath, "-p", files.PidPath], files.LogPath);
+        try
+        {
+            // Also wait for HAProxy's pid file, which IsRunning and StopAsync rely on.
+            await WaitUntilAsync(files, pid, snapshot => ready(snapshot) && RunningMasterPid(files) > 0, logOffset, "starting", cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await HaproxyMasterProcess.StopAsync(pid, files.ConfigPath, graceful: false, CancellationToken.None).ConfigureAwait(false);
+            files.DeleteRuntimeFiles();
+            throw;
+        }
+    }
+
+    private static async Task ReloadAsync(HaproxyFiles files, int masterPid, LoadBalancerSpec spec, CancellationToken cancellationToken)
+    {
+        var before = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false);
+        var logOffset = files.LogLength;
+        // The master re-executes itself on SIGUSR2, reads the new configuration and forks a new worker
+        // that takes over the stats socket; the old worker finishes its connections and exits.
+        DetachedProcess.Signal(masterPid, NativeMethods.SIGUSR2);
+        await WaitUntilAsync(
+            files, masterPid,
+            snapshot => snapshot.WorkerPid != before?.WorkerPid && snapshot.Serves(spec),
+            logOffset, "reloading", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WaitUntilAsync(
+        HaproxyFiles files, int masterPid, Func<HaproxySnapshot, bool> ready, long logOffset, string activity, CancellationToken cancellationToken)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (true)
+        {
+            if (!HaproxyMasterProcess.IsRunning(masterPid, files.ConfigPath))
+                throw new InvalidOperationException($"HAProxy exited while {activity} the load balancer in {files.Directory}:\n{files.ReadLogSince(logOffset).Trim()}");
+            var log = files.ReadLogSince(logOffset);
+            // On a failed reload the master keeps the previous worker and only says so in its log.
+            if (log.Contains("Loading failure", StringComparison.Ordinal))
+                throw new InvalidOperationException($"HAProxy failed {activity} the load balancer in {files.Directory}; the previous worker keeps serving:\n{log.Trim()}");
+
+            var snapshot = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false);
+            if (snapshot is not null && ready(snapshot)) return;
+            if (elapsed.Elapsed > ReadyTimeout)
+            {
+                var serving = snapshot is null ? "no worker answers on the stats socket"
+                    : $"worker {snapshot.WorkerPid} serves [{string.Join(", ", snapshot.Servers.Select(s => $"{s.Name} {s.Address}:{s.Port}"))}]";
+                throw new TimeoutException(
+                    $"HAProxy did not finish {activity} the load balancer in {files.Directory} within {ReadyTimeout.TotalSeconds:0} s ({serving}):\n{log.Trim()}");
+            }
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteValidatedConfigAsync(HaproxyFiles files, string config, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(files.CandidateConfigPath, config, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (exitCode, output) = await RunHaproxyAsync(["-c", "-f", files.CandidateConfigPath], cancellationToken).ConfigureAwait(false);
+            if (exitCode != 0)
+                throw new InvalidOperationException($"HAProxy rejected the load balancer configuration for {files.Directory}:\n{output.Trim()}");
+            File.Move(files.CandidateConfigPath, files.ConfigPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(files.CandidateConfigPath);
+        }
+    }
+
+    private async Task<(int ExitCode, string Output)> RunHaproxyAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(haproxyPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not run HAProxy '{haproxyPath}'.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not run HAProxy '{haproxyPath}': {e.Message}", e);
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                throw;
+            }
+            return (process.ExitCode, (await errors.ConfigureAwait(false)) + (await output.ConfigureAwait(false)));
+        }
+    }
+
+    private static int RunningMasterPid(HaproxyFiles files)
+    {
+        var pid = files.ReadPid();
+        return HaproxyMasterProcess.IsRunning(pid, files.ConfigPath) ? pid : 0;
+    }
+
+    private static string? ReadTextOrNull(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+}

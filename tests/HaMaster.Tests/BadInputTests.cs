@@ -1,0 +1,79 @@
+namespace HaMaster.Tests;
+
+public sealed class BadInputFixture : IDisposable
+{
+    public BadInputFixture()
+    {
+        Session = new PowerShellSession();
+        Session.Run("New-HaCluster -Name ok", throwOnError: true);
+        var corrupt = Path.Combine(Session.Home, "clusters", "corrupt");
+        Directory.CreateDirectory(corrupt);
+        File.WriteAllText(Path.Combine(corrupt, "cluster.json"), "{ \"name\": \"corrupt\", \"replicas\": [ ");
+    }
+
+    public PowerShellSession Session { get; }
+
+    public void Dispose() => Session.Dispose();
+}
+
+/// <summary>Every bad input gets a clear ErrorRecord with a stable id and a recommended action, and changes nothing.</summary>
+public sealed class BadInputTests : IClassFixture<BadInputFixture>
+{
+    private readonly PowerShellSession _ps;
+
+    public BadInputTests(BadInputFixture fixture) => _ps = fixture.Session;
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "New-HaCluster -Name Bad_Name", "InvalidClusterName" },
+        { "New-HaCluster -Name 1abc", "InvalidClusterName" },
+        { "New-HaCluster -Name ends-", "InvalidClusterName" },
+        { $"New-HaCluster -Name {new string('a', 51)}", "InvalidClusterName" },
+        { "New-HaCluster -Name fresh -Zone nowhere", "UnknownZone" },
+        { "New-HaCluster -Name fresh -Project my-project", "ProviderParameterNotSupported" },
+        { "New-HaCluster -Name fresh -Provider Gce", "ProviderNotAvailable" },
+        { "New-HaCluster -Name ok", "ClusterExists" },
+        { "Get-HaCluster -Name nope", "ClusterNotFound" },
+        { "Get-MasterReplica -Cluster nope", "ClusterNotFound" },
+        { "Get-EtcdMember -Cluster nope", "ClusterNotFound" },
+        { "Add-MasterReplica -Cluster nope", "ClusterNotFound" },
+        { "Add-MasterReplica -Cluster ../../etc", "InvalidClusterName" },
+        { "Add-MasterReplica -Cluster ok -Zone nowhere", "UnknownZone" },
+        { "Add-MasterReplica -Cluster ok -Zone local-b", "ZoneRequiresMultiZone" },
+        { "Add-MasterReplica -Cluster ok -Count 0", "ParameterArgumentValidationError" },
+        { "Add-MasterReplica -Cluster ok -Count 9", "ParameterArgumentValidationError" },
+        { "Remove-MasterReplica -Cluster ok -Name nope", "ReplicaNotFound" },
+        { "Repair-MasterReplica -Cluster ok -Name nope", "ReplicaNotFound" },
+        { "Stop-MasterReplica -Cluster ok -Name nope", "ReplicaNotFound" },
+        { "Start-MasterReplica -Cluster nope -Name ok-master", "ClusterNotFound" },
+        { "Remove-HaCluster -Name nope -Force", "ClusterNotFound" },
+        { "Remove-MasterReplica -Cluster ok -Name ok-master", "LastReplica" },
+        { "Get-MasterReplica -Cluster corrupt", "StateCorrupt" },
+        { "Add-MasterReplica -Cluster corrupt", "StateCorrupt" },
+        { "Remove-HaCluster -Name corrupt -Force", "StateCorrupt" },
+        { "New-HaCluster -Name fresh -Provider Azure", "CannotConvertArgumentNoMessage" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_input_is_refused_clearly_and_changes_nothing(string script, string errorId)
+    {
+        var before = Snapshot();
+        var error = _ps.Run(script).SingleError();
+        Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
+        if (error.FullyQualifiedErrorId.Contains("HaMaster.Commands"))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.Message));
+            Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.RecommendedAction));
+            Assert.NotEqual(System.Management.Automation.ErrorCategory.NotSpecified, error.CategoryInfo.Category);
+            Assert.DoesNotContain("One or more errors occurred", error.ErrorDetails!.Message);
+        }
+        Assert.Equal(before, Snapshot());
+    }
+
+    /// <summary>Every file of the state folder with its content (process ids and logs excluded: they live).</summary>
+    private string Snapshot() => string.Join("\n", Directory.GetFiles(_ps.Home, "*", SearchOption.AllDirectories)
+        .Where(f => !f.EndsWith(".log", StringComparison.Ordinal) && !f.Contains("etcd-data") && !f.EndsWith(".lock", StringComparison.Ordinal))
+        .OrderBy(f => f, StringComparer.Ordinal)
+        .Select(f => f + "=" + (f.EndsWith(".json", StringComparison.Ordinal) ? File.ReadAllText(f) : new FileInfo(f).Length.ToString())));
+}
