@@ -18,6 +18,7 @@ public static class FlowRunner
                     pending.Step = step.Name;
                     session.Save();
                 }
+                await DrillPause.BeforeAsync(step.Name, session.Observer, cancellationToken).ConfigureAwait(false);
                 await step.RunAsync(cancellationToken).ConfigureAwait(false);
             }
         }

@@ -42,7 +42,9 @@ public static class DetachedProcess
 
     /// <summary>True when <paramref name="pid"/> is alive and its command line contains <paramref name="marker"/>
     /// (guards against a recycled process id after a reboot).</summary>
-    public static bool IsRunning(int pid, string marker)
+    public static bool IsRunning(int pid, string marker) => IsRunning(pid, marker, retryWhileExecuting: true);
+
+    private static bool IsRunning(int pid, string marker, bool retryWhileExecuting)
     {
         if (pid <= 0) return false;
         try
@@ -52,7 +54,8 @@ public static class DetachedProcess
             if (afterName.StartsWith('Z') || afterName.StartsWith('X')) return false;
             // While a process replaces itself (exec), its command line reads empty for a few
             // milliseconds: ask again rather than calling a live process dead.
-            for (var attempt = 0; attempt < 50; attempt++)
+            // (Kernel threads always read empty: a scan of every process does not wait on them.)
+            for (var attempt = 0; attempt < (retryWhileExecuting ? 50 : 1); attempt++)
             {
                 var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
                 if (cmdline.Length > 0) return cmdline.Replace('\0', ' ').Contains(marker, StringComparison.Ordinal);
@@ -76,7 +79,7 @@ public static class DetachedProcess
         var found = new List<int>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(entry), out var pid) && pid != Environment.ProcessId && IsRunning(pid, marker))
+            if (int.TryParse(Path.GetFileName(entry), out var pid) && pid != Environment.ProcessId && IsRunning(pid, marker, retryWhileExecuting: false))
                 found.Add(pid);
         }
         return found;

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace HaMaster.Engine.Flows;
+
+/// <summary>
+/// Fault drills: <c>HAMASTER_DRILL_PAUSE=&lt;step&gt;:&lt;seconds&gt;</c> holds every flow just before
+/// that step (after the journal records it), so an operator or a test can kill the process or race
+/// another command at a precise point. Unset, it does nothing.
+/// </summary>
+public static class DrillPause
+{
+    public const string Variable = "HAMASTER_DRILL_PAUSE";
+
+    public static async Task BeforeAsync(string step, IOperationObserver observer, CancellationToken cancellationToken)
+    {
+        var setting = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(setting)) return;
+        var parts = setting.Split(':', 2);
+        if (parts[0] != step || parts.Length < 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return;
+        observer.Verbose($"{Variable}: pausing {seconds} s before step '{step}'.");
+        await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using HaMaster.Local.Processes;
+
+namespace HaMaster.Tests;
+
+/// <summary>Safety rules 1 and 9 across processes: a lock per cluster, and interrupted changes finished or rolled back.</summary>
+public sealed class InterruptionTests : IDisposable
+{
+    private readonly PowerShellSession _ps = new();
+
+    [Fact]
+    public void A_killed_add_between_member_add_and_start_is_rolled_back_by_the_next_command()
+    {
+        _ps.Run("New-HaCluster -Name cut", throwOnError: true);
+        using (var runner = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster cut", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "start:600" }))
+        {
+            Eventually.True(() => PendingStep("cut") == "start", TimeSpan.FromSeconds(60), "the add to reach its start step");
+            runner.Kill();
+            runner.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+        var joining = ReadState("cut").GetProperty("replicas").EnumerateArray().Single(r => r.GetProperty("phase").GetString() == "Joining").GetProperty("name").GetString()!;
+        var members = _ps.Get<EtcdMember>("Get-EtcdMember cut");
+        Assert.Contains(members, m => m.Name == "" && !m.Healthy);   // the orphan learner etcd knows about
+        Assert.Equal("Joining", _ps.Get<MasterReplica>("Get-MasterReplica cut").Single(r => r.Name == joining).Status);
+
+        var result = _ps.Run("Add-MasterReplica -Cluster cut", throwOnError: true);
+        Assert.Contains(result.Warnings, w => w.Contains("interrupted AddReplica"));
+        Assert.Single(result.Output.OfType<MasterReplica>());
+        var replicas = _ps.Get<MasterReplica>("Get-MasterReplica cut");
+        Assert.Equal(2, replicas.Count);
+        Assert.DoesNotContain(replicas, r => r.Name == joining);
+        Assert.All(_ps.Get<EtcdMember>("Get-EtcdMember cut"), m => Assert.True(m.Healthy && !m.IsLearner));
+        Assert.Empty(DetachedProcess.FindByMarker(Path.Combine(_ps.Home, "clusters", "cut", "replicas", joining)));
+        Assert.False(Directory.Exists(Path.Combine(_ps.Home, "clusters", "cut", "replicas", joining)));
+    }
+
+    [Fact]
+    public void Two_processes_changing_one_cluster_are_serialized()
+    {
+        _ps.Run("New-HaCluster -Name duo", throwOnError: true);
+        using var first = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster duo", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "promote:3" });
+        Eventually.True(() => PendingStep("duo") == "promote", TimeSpan.FromSeconds(60), "the first add to hold the lock");
+        using var second = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster duo -Verbose");
+        Assert.Equal(0, first.WaitForExit(TimeSpan.FromMinutes(2)));
+        Assert.Equal(0, second.WaitForExit(TimeSpan.FromMinutes(2)));
+        Assert.Contains("Waiting for another HaMaster command", second.Output);
+        var members = _ps.Get<EtcdMember>("Get-EtcdMember duo");
+        Assert.Equal(3, members.Count);
+        Assert.All(members, m => Assert.True(m.Healthy && !m.IsLearner, m.Problem));
+    }
+
+    private JsonElement ReadState(string cluster) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(_ps.Home, "clusters", cluster, "cluster.json"))).RootElement;
+
+    private string? PendingStep(string cluster)
+    {
+        try
+        {
+            return ReadState(cluster).TryGetProperty("pending", out var pending) ? pending.GetProperty("step").GetString() : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _ps.Dispose();
+}

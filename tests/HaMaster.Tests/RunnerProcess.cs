@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace HaMaster.Tests;
+
+/// <summary>A separate process running a script through the script runner, as another PowerShell session would.</summary>
+public sealed class RunnerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public RunnerProcess(string home, string script, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var file = Path.Combine(home, $"script-{Guid.NewGuid():N}.ps1");
+        File.WriteAllText(file, script);
+        var start = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HaMaster.Runner.dll"));
+        start.ArgumentList.Add(file);
+        start.Environment["HAMASTER_HOME"] = home;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) throw new TimeoutException($"The runner did not finish within {timeout}. Output so far:\n{Output}");
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill();
+        _process.Dispose();
+    }
+}
