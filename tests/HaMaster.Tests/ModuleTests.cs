@@ -50,7 +50,7 @@ public sealed class ModuleTests : IDisposable
     [Fact]
     public void Replace_is_an_alias_of_Repair()
     {
-        var alias = _ps.Get<AliasInfo>("Get-Alias Replace-MasterReplica").Single();
+        var alias = _ps.Get<AliasInfo>("Get-Command Replace-MasterReplica").Single();
         Assert.Equal("Repair-MasterReplica", alias.ReferencedCommand.Name);
     }
 
