@@ -61,7 +61,7 @@ public sealed class BadInputTests : IClassFixture<BadInputFixture>
         var before = Snapshot();
         var error = _ps.Run(script).SingleError();
         Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
-        if (error.FullyQualifiedErrorId.Contains("HaMaster.Commands"))
+        if (error.Exception is HaMaster.Engine.Errors.HaException)
         {
             Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.Message));
             Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.RecommendedAction));
