@@ -167,9 +167,12 @@ public sealed class HaEngine
             var record = session.RequireReplica(replica);
             await session.Provider.StartReplicaAsync(session.State, record, Recovery.ExistingClusterBootstrap(session.State), session.Pki.FilesFor(record.Name), cancellationToken).ConfigureAwait(false);
             await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
-            // With the other members still down this member cannot become ready; report what it is.
-            await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
-                TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+            // Wait for it to become healthy only when enough members run for a quorum; after a
+            // reboot the first replicas started cannot be ready until a majority is back.
+            var running = session.State.Replicas.Count(r => session.Provider.Inspect(session.State, r).Status == ReplicaStatus.Running);
+            if (running >= Quorum.Of(session.State.ActiveReplicas.Count()))
+                await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
+                    TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 

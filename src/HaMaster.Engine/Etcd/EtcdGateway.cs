@@ -26,7 +26,7 @@ public sealed class EtcdGateway : IEtcdGateway
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     public Task<IReadOnlyList<EtcdMemberInfo>> ListMembersAsync(string endpoint, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "member list", async (client, deadline) =>
+        CallAsync(endpoint, "member list", cancellationToken, async (client, deadline) =>
         {
             var response = await client.MemberListAsync(new MemberListRequest(), deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<EtcdMemberInfo>)response.Members
@@ -35,14 +35,14 @@ public sealed class EtcdGateway : IEtcdGateway
         });
 
     public Task<EtcdEndpointStatus> StatusAsync(string endpoint, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "status", async (client, deadline) =>
+        CallAsync(endpoint, "status", cancellationToken, async (client, deadline) =>
         {
             var s = await client.StatusAsync(new StatusRequest(), deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new EtcdEndpointStatus(s.Header.MemberId, s.Leader, s.RaftIndex, s.RaftTerm, s.DbSize, s.IsLearner, s.Version, s.Errors.ToList());
         });
 
     public Task QuorumReadAsync(string endpoint, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "quorum read", async (client, deadline) =>
+        CallAsync(endpoint, "quorum read", cancellationToken, async (client, deadline) =>
         {
             await client.GetAsync(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("/hamaster/quorum-check"), Serializable = false },
                 deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -50,7 +50,7 @@ public sealed class EtcdGateway : IEtcdGateway
         });
 
     public Task<ulong> AddLearnerAsync(string endpoint, string peerUrl, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "member add (learner)", async (client, deadline) =>
+        CallAsync(endpoint, "member add (learner)", cancellationToken, async (client, deadline) =>
         {
             var request = new MemberAddRequest { IsLearner = true };
             request.PeerURLs.Add(peerUrl);
@@ -59,41 +59,41 @@ public sealed class EtcdGateway : IEtcdGateway
         });
 
     public Task PromoteAsync(string endpoint, ulong memberId, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "member promote", async (client, deadline) =>
+        CallAsync(endpoint, "member promote", cancellationToken, async (client, deadline) =>
         {
             await client.MemberPromoteAsync(new MemberPromoteRequest { ID = memberId }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         });
 
     public Task RemoveAsync(string endpoint, ulong memberId, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "member remove", async (client, deadline) =>
+        CallAsync(endpoint, "member remove", cancellationToken, async (client, deadline) =>
         {
             await client.MemberRemoveAsync(new MemberRemoveRequest { ID = memberId }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         });
 
     public Task MoveLeaderAsync(string leaderEndpoint, ulong targetMemberId, CancellationToken cancellationToken) =>
-        CallAsync(leaderEndpoint, "move leader", async (client, deadline) =>
+        CallAsync(leaderEndpoint, "move leader", cancellationToken, async (client, deadline) =>
         {
             await client.MoveLeaderAsync(new MoveLeaderRequest { TargetID = targetMemberId }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         });
 
     public Task PutAsync(string endpoint, string key, string value, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "put", async (client, deadline) =>
+        CallAsync(endpoint, "put", cancellationToken, async (client, deadline) =>
         {
             await client.PutAsync(key, value, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         });
 
     public Task<string?> GetAsync(string endpoint, string key, CancellationToken cancellationToken) =>
-        CallAsync(endpoint, "get", async (client, deadline) =>
+        CallAsync(endpoint, "get", cancellationToken, async (client, deadline) =>
         {
             var response = await client.GetAsync(key, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             return response.Kvs.Count == 0 ? null : response.Kvs[0].Value.ToStringUtf8();
         });
 
-    private async Task<T> CallAsync<T>(string endpoint, string operation, Func<EtcdClient, DateTime, Task<T>> call)
+    private async Task<T> CallAsync<T>(string endpoint, string operation, CancellationToken cancellationToken, Func<EtcdClient, DateTime, Task<T>> call)
     {
         var client = _clients.GetOrAdd(endpoint, Connect);
         try
@@ -105,9 +105,10 @@ public sealed class EtcdGateway : IEtcdGateway
             var reason = e.StatusCode == StatusCode.DeadlineExceeded ? $"no answer within {RequestTimeout.TotalSeconds:0.#} s" : e.Status.Detail;
             throw new EtcdRequestException(endpoint, operation, reason, e);
         }
-        catch (RpcException e)
+        catch (Exception e) when (e is RpcException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException($"etcd {operation} at {endpoint} was cancelled.", e);
+            // gRPC reports some connection timeouts as a bare cancellation: that is "no answer", not a user's Ctrl+C.
+            throw new EtcdRequestException(endpoint, operation, $"no answer within {RequestTimeout.TotalSeconds:0.#} s", e);
         }
     }
 

@@ -1,0 +1,76 @@
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Flows;
+using HaMaster.Engine.Health;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Pki;
+using HaMaster.Engine.Providers;
+using HaMaster.Engine.State;
+using Xunit;
+
+namespace HaMaster.Engine.Tests.Flows;
+
+/// <summary>The order of each flow's steps is the safety argument (DESIGN §3): pin it.</summary>
+public sealed class FlowPlanTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "hm-plan-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public void Create_issues_certificates_starts_waits_then_serves_the_address() =>
+        Assert.Equal(["certificates", "start", "wait-ready", "frontend"], new CreateClusterFlow(Session(replicas: 0)).Steps.Select(s => s.Name));
+
+    [Fact]
+    public void Add_records_then_adds_the_learner_just_before_starting_it_and_joins_the_load_balancer_last()
+    {
+        var session = Session(replicas: 1);
+        var flow = new AddReplicaFlow(session, Health(session), "local-a");
+        Assert.Equal(["record", "certificates", "member-add", "start", "promote", "wait-ready", "load-balancer"], flow.Steps.Select(s => s.Name));
+        Assert.Equal(ReplicaPhase.Joining, flow.Replica.Phase);
+        Assert.Matches("^plan-master-[0-9a-f]{3}$", flow.Replica.Name);
+        Assert.Equal("127.9.9.3", flow.Replica.InternalAddress);
+    }
+
+    [Fact]
+    public void Remove_drains_and_moves_leadership_then_rechecks_before_the_member_goes()
+    {
+        var session = Session(replicas: 3);
+        var flow = new RemoveReplicaFlow(session, Health(session), session.State.Replicas[1], force: false);
+        Assert.Equal(["record", "drain", "move-leader", "recheck", "member-remove", "delete"], flow.Steps.Select(s => s.Name));
+    }
+
+    private ClusterSession Session(int replicas)
+    {
+        var state = new ClusterState { Name = "plan", Zone = "local-a", Address = "127.9.9.1", CreatedAt = DateTimeOffset.UtcNow };
+        for (var i = 0; i < replicas; i++)
+            state.Replicas.Add(new ReplicaRecord { Name = i == 0 ? "plan-master" : $"plan-master-00{i}", Zone = "local-a", InternalAddress = $"127.9.9.{i + 2}", Phase = ReplicaPhase.Active });
+        return new ClusterSession(state, new ClusterStore(new StateDirectory(_root)), new PlanOnlyProvider(), NullObserver.Instance);
+    }
+
+    private static ClusterHealth Health(ClusterSession session) =>
+        new(session.State, session.State.Replicas.Select(r => new ReplicaHealth(r, ReplicaStatus.Running, EtcdRole.Follower, 1, null, true, true, [])).ToList(), [], 1, true, null);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>Plans are built without touching a provider beyond address allocation.</summary>
+    private sealed class PlanOnlyProvider : IReplicaProvider
+    {
+        public ProviderKind Kind => ProviderKind.Local;
+        public string DefaultZone => "local-a";
+        public void CheckPrerequisites() { }
+        public IReadOnlyList<string> Zones(string? clusterZone) => ["local-a"];
+        public string AllocateReplicaAddress(ClusterState cluster) => $"127.9.9.{cluster.Replicas.Count + 2}";
+        public Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken) => throw Unused();
+        public Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken) => throw Unused();
+        public Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) => throw Unused();
+        public Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken) => throw Unused();
+        public Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
+        public ReplicaRuntime Inspect(ClusterState cluster, ReplicaRecord replica) => throw Unused();
+        public Task ReconcileFrontendAsync(ClusterState cluster, string clusterCaFile, CancellationToken cancellationToken) => throw Unused();
+        public Task DrainAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
+        public Task<HaMaster.LoadBalancer?> InspectLoadBalancerAsync(ClusterState cluster, CancellationToken cancellationToken) => throw Unused();
+        public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials) => throw Unused();
+        private static NotSupportedException Unused() => new("Not part of planning.");
+    }
+}
