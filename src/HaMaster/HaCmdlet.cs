@@ -41,7 +41,7 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
     /// Runs engine work off the pipeline thread and pumps what it reports onto it (cmdlets may
     /// only write from the pipeline thread).
     /// </summary>
-    protected internal T Run<T>(Func<HaEngine, CancellationToken, Task<T>> work)
+    protected T Run<T>(Func<HaEngine, CancellationToken, Task<T>> work)
     {
         var engine = CreateEngine();
         using var actions = new BlockingCollection<Action>();

@@ -8,14 +8,8 @@ namespace HaMaster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "MasterReplica", SupportsShouldProcess = true)]
 [OutputType(typeof(MasterReplica))]
-public sealed class RemoveMasterReplicaCommand : HaCmdlet
+public sealed class RemoveMasterReplicaCommand : MasterReplicaCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    public string Cluster { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = "";
-
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -24,11 +18,9 @@ public sealed class RemoveMasterReplicaCommand : HaCmdlet
 
     protected override void ProcessRecord() => ForEachInput(() =>
     {
-        var engine = CreateEngine();
-        var replica = engine.LoadCluster(Cluster).FindReplica(Name)
-            ?? throw ReplicaLookup.NotFound(Cluster, Name);
+        var replica = RequireReplica();
         if (!ShouldChange($"{Cluster}/{replica.Name}", "Remove master replica")) return;
-        var before = PassThru ? ReplicaLookup.Get(this, Cluster, replica.Name) : null;
+        var before = PassThru ? CurrentReplica() : null;
         Run((e, token) => e.RemoveReplicaAsync(Cluster, replica.Name, Force, token));
         if (before is not null) WriteObject(before);
     });

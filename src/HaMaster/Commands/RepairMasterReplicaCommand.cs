@@ -9,20 +9,14 @@ namespace HaMaster.Commands;
 [Cmdlet(VerbsDiagnostic.Repair, "MasterReplica", SupportsShouldProcess = true)]
 [Alias("Replace-MasterReplica")]
 [OutputType(typeof(MasterReplica))]
-public sealed class RepairMasterReplicaCommand : HaCmdlet
+public sealed class RepairMasterReplicaCommand : MasterReplicaCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    public string Cluster { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = "";
-
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord() => ForEachInput(() =>
     {
-        var current = ReplicaLookup.Get(this, Cluster, Name);
+        var current = CurrentReplica();
         if (!ShouldChange($"{Cluster}/{current.Name}", "Replace master replica (remove it, then add a new one in zone " + current.Zone + ")")) return;
         if (current.Healthy && !Force && !ShouldContinue(
                 $"Replica {current.Name} is healthy. Replacing it removes it and adds a new replica. Continue?", "Replace a healthy replica"))

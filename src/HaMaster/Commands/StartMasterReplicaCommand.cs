@@ -8,20 +8,14 @@ namespace HaMaster.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "MasterReplica", SupportsShouldProcess = true)]
 [OutputType(typeof(MasterReplica))]
-public sealed class StartMasterReplicaCommand : HaCmdlet
+public sealed class StartMasterReplicaCommand : MasterReplicaCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    public string Cluster { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = "";
-
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord() => ForEachInput(() =>
     {
-        var replica = CreateEngine().LoadCluster(Cluster).FindReplica(Name) ?? throw ReplicaLookup.NotFound(Cluster, Name);
+        var replica = RequireReplica();
         if (!ShouldChange($"{Cluster}/{replica.Name}", "Start master replica")) return;
         var result = Run((engine, token) => engine.StartReplicaAsync(Cluster, replica.Name, token));
         if (PassThru) WriteObject(result);

@@ -8,14 +8,8 @@ namespace HaMaster.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "MasterReplica", SupportsShouldProcess = true)]
 [OutputType(typeof(MasterReplica))]
-public sealed class StopMasterReplicaCommand : HaCmdlet
+public sealed class StopMasterReplicaCommand : MasterReplicaCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    public string Cluster { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = "";
-
     [Parameter]
     public SwitchParameter Graceful { get; set; }
 
@@ -27,7 +21,7 @@ public sealed class StopMasterReplicaCommand : HaCmdlet
 
     protected override void ProcessRecord() => ForEachInput(() =>
     {
-        var replica = CreateEngine().LoadCluster(Cluster).FindReplica(Name) ?? throw ReplicaLookup.NotFound(Cluster, Name);
+        var replica = RequireReplica();
         if (!ShouldChange($"{Cluster}/{replica.Name}", Graceful ? "Stop master replica gracefully" : "Stop master replica (kill, as a crash would)")) return;
         var result = Run((engine, token) => engine.StopReplicaAsync(Cluster, replica.Name, Graceful, Force, token));
         if (PassThru) WriteObject(result);
