@@ -118,7 +118,7 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Add-MasterReplica", async session =>
         {
             var resolvedZone = ResolveZone(session.State, zone);
-            var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+            var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health));
             return await AddAsync(session, health, resolvedZone, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -136,7 +136,7 @@ public sealed class HaEngine
         {
             var zone = session.RequireReplica(replica).Zone;
             await RemoveAsync(session, replica, force, cancellationToken).ConfigureAwait(false);
-            var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+            var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health), forRepair: true);
             return await AddAsync(session, health, zone, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -145,7 +145,7 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Stop-MasterReplica", async session =>
         {
             var record = session.RequireReplica(replica);
-            var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+            var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckStop(MembershipView.From(health), record.Name, force);
             if (graceful)
             {
@@ -198,7 +198,7 @@ public sealed class HaEngine
     private async Task RemoveAsync(ClusterSession session, string replica, bool force, CancellationToken cancellationToken)
     {
         var record = session.RequireReplica(replica);
-        var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
         SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force);
         await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
         WarnIfEven(session);

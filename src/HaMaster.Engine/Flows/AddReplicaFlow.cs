@@ -129,23 +129,9 @@ public sealed class AddReplicaFlow
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
-        string? problem = null;
-        var ready = await Waiter.UntilAsync(async () =>
-        {
-            try
-            {
-                var status = await _session.Etcd.StatusAsync(Replica.ClientUrl, cancellationToken).ConfigureAwait(false);
-                if (status.IsLearner) { problem = "its etcd member is still a learner"; return false; }
-            }
-            catch (EtcdRequestException e)
-            {
-                problem = $"its etcd member does not answer: {e.Reason}";
-                return false;
-            }
-            problem = await _session.Api.ReadyProblemAsync(Replica.InternalAddress, Ports.Api, cancellationToken).ConfigureAwait(false);
-            return problem is null;
-        }, ReadyTimeout, cancellationToken).ConfigureAwait(false);
-        if (!ready)
+        var problem = await _session.WaitReplicaReadyAsync(Replica,
+            status => status.IsLearner ? "its etcd member is still a learner" : null, ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
             throw new HaException(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout,
                 $"Replica {Replica.Name} did not become ready within {ReadyTimeout.TotalSeconds:0} s: {problem}.",
                 "Look at the replica's logs, then run Add-MasterReplica again.", Replica.Name);

@@ -45,7 +45,63 @@ public sealed class ClusterSession : IDisposable
     public Task<ClusterHealth> InspectAsync(CancellationToken cancellationToken) =>
         new ClusterInspector(Provider, Etcd, Api).InspectAsync(State, cancellationToken);
 
+    /// <summary>
+    /// A snapshot to base a safety decision on: when a replica whose processes run looks unhealthy,
+    /// look again a few times, so that one slow probe on a loaded machine does not refuse a change.
+    /// A replica that is really down stays unhealthy in every look.
+    /// </summary>
+    public async Task<ClusterHealth> InspectSettledAsync(CancellationToken cancellationToken)
+    {
+        var health = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        for (var look = 1; look < SettleLooks && health.Replicas.Any(r => !r.Healthy && r.Status == ReplicaStatus.Running); look++)
+        {
+            await Task.Delay(SettleInterval, cancellationToken).ConfigureAwait(false);
+            health = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return health;
+    }
+
+    private const int SettleLooks = 4;
+    private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(500);
+
     public ReplicaRecord RequireReplica(string name) => State.FindReplica(name) ?? throw HaErrors.ReplicaNotFound(Name, name);
+
+    /// <summary>
+    /// Waits until the replica's etcd member answers with a status <paramref name="etcdProblem"/>
+    /// accepts (it returns null) and its API endpoint is ready. Null when ready, else the last problem seen.
+    /// </summary>
+    public async Task<string?> WaitReplicaReadyAsync(ReplicaRecord replica, Func<EtcdEndpointStatus, string?> etcdProblem, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        var ready = await Waiter.UntilAsync(async () =>
+        {
+            try
+            {
+                problem = etcdProblem(await Etcd.StatusAsync(replica.ClientUrl, cancellationToken).ConfigureAwait(false));
+                if (problem is not null) return false;
+            }
+            catch (EtcdRequestException e)
+            {
+                problem = $"its etcd member does not answer: {e.Reason}";
+                return false;
+            }
+            problem = await Api.ReadyProblemAsync(replica.InternalAddress, Ports.Api, cancellationToken).ConfigureAwait(false);
+            return problem is null;
+        }, timeout, cancellationToken).ConfigureAwait(false);
+        return ready ? null : problem;
+    }
+
+    /// <summary>Waits until the API at <paramref name="address"/> is ready. Null when ready, else the last problem seen.</summary>
+    public async Task<string?> WaitApiReadyAsync(string address, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        var ready = await Waiter.UntilAsync(async () =>
+        {
+            problem = await Api.ReadyProblemAsync(address, Ports.Api, cancellationToken).ConfigureAwait(false);
+            return problem is null;
+        }, timeout, cancellationToken).ConfigureAwait(false);
+        return ready ? null : problem;
+    }
 
     /// <summary>The client URL of a voter that answers, preferring the leader, never <paramref name="except"/>.</summary>
     public static string VoterEndpoint(ClusterHealth health, string? except = null)

@@ -73,24 +73,13 @@ public sealed class CreateClusterFlow
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
-        string? problem = null;
-        var ready = await Waiter.UntilAsync(async () =>
+        var problem = await _session.WaitReplicaReadyAsync(_first, status =>
         {
-            try
-            {
-                var status = await _session.Etcd.StatusAsync(_first.ClientUrl, cancellationToken).ConfigureAwait(false);
-                if (status.LeaderId == 0) { problem = "etcd has no leader yet"; return false; }
-                _first.EtcdMemberId = status.MemberId;
-            }
-            catch (EtcdRequestException e)
-            {
-                problem = $"etcd does not answer: {e.Reason}";
-                return false;
-            }
-            problem = await _session.Api.ReadyProblemAsync(_first.InternalAddress, Ports.Api, cancellationToken).ConfigureAwait(false);
-            return problem is null;
+            if (status.LeaderId == 0) return "etcd has no leader yet";
+            _first.EtcdMemberId = status.MemberId;
+            return null;
         }, AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
-        if (!ready)
+        if (problem is not null)
             throw new HaException(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout,
                 $"The first replica of cluster '{_session.Name}' did not become ready within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s: {problem}. Nothing was kept.",
                 "Look at the etcd and endpoint logs printed with -Verbose, then run New-HaCluster again.", _session.Name);
@@ -101,13 +90,8 @@ public sealed class CreateClusterFlow
         _first.Phase = ReplicaPhase.Active;
         _session.Save();
         await _session.Provider.ReconcileFrontendAsync(_session.State, _session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
-        string? problem = null;
-        var ready = await Waiter.UntilAsync(async () =>
-        {
-            problem = await _session.Api.ReadyProblemAsync(_session.State.Address, Ports.Api, cancellationToken).ConfigureAwait(false);
-            return problem is null;
-        }, AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
-        if (!ready)
+        var problem = await _session.WaitApiReadyAsync(_session.State.Address, AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
             throw new HaException(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout,
                 $"The cluster address {_session.State.Address} did not answer within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s: {problem}. Nothing was kept.",
                 "Run New-HaCluster again; if it fails the same way, report it with the -Verbose output.", _session.Name);

@@ -76,7 +76,7 @@ public sealed class RemoveReplicaFlow
 
     private async Task RecheckAsync(CancellationToken cancellationToken)
     {
-        _health = await _session.InspectAsync(cancellationToken).ConfigureAwait(false);
+        _health = await _session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
         SafetyRules.CheckRemove(MembershipView.From(_health), _replica.Name, _force);
     }
 
