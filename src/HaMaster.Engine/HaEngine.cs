@@ -150,12 +150,7 @@ public sealed class HaEngine
             if (graceful)
             {
                 await session.Provider.DrainAsync(session.State, record, cancellationToken).ConfigureAwait(false);
-                if (health.Find(record.Name)?.EtcdRole == EtcdRole.Leader)
-                {
-                    var successor = health.Replicas.FirstOrDefault(r => r.Healthy && r.IsVoter && r.Replica != record);
-                    if (successor?.MemberId is { } id)
-                        await session.Etcd.MoveLeaderAsync(record.ClientUrl, id, cancellationToken).ConfigureAwait(false);
-                }
+                await session.MoveLeadershipAwayAsync(health, record, cancellationToken).ConfigureAwait(false);
             }
             await session.Provider.StopReplicaAsync(session.State, record, graceful, cancellationToken).ConfigureAwait(false);
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);

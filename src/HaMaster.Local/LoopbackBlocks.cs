@@ -6,7 +6,8 @@ namespace HaMaster.Local;
 /// <summary>
 /// Each local cluster owns a /24 of loopback addresses, 127.A.B.0: .1 is the cluster address,
 /// .2 and up are replicas. Blocks are reserved machine-wide (one file per block in the temporary
-/// folder), so clusters of different users, state folders or test runs never collide.
+/// folder), so clusters of different users, state folders or test runs never collide. Blocks start
+/// at 127.16, which leaves 127.1 to 127.15 to other local tools and tests.
 /// </summary>
 public static class LoopbackBlocks
 {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using HaMaster.Local.Processes;
 
 namespace HaMaster.Tests;
@@ -18,7 +17,7 @@ public sealed class InterruptionTests : IDisposable
             runner.Kill();
             runner.WaitForExit(TimeSpan.FromSeconds(30));
         }
-        var joining = ReadState("cut").GetProperty("replicas").EnumerateArray().Single(r => r.GetProperty("phase").GetString() == "Joining").GetProperty("name").GetString()!;
+        var joining = ClusterStateFile.Read(_ps.Home, "cut").GetProperty("replicas").EnumerateArray().Single(r => r.GetProperty("phase").GetString() == "Joining").GetProperty("name").GetString()!;
         var members = _ps.Get<EtcdMember>("Get-EtcdMember cut");
         Assert.Contains(members, m => m.Name == "" && !m.Healthy);   // the orphan learner etcd knows about
         Assert.Equal("Joining", _ps.Get<MasterReplica>("Get-MasterReplica cut").Single(r => r.Name == joining).Status);
@@ -49,20 +48,7 @@ public sealed class InterruptionTests : IDisposable
         Assert.All(members, m => Assert.True(m.Healthy && !m.IsLearner, m.Problem));
     }
 
-    private JsonElement ReadState(string cluster) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(_ps.Home, "clusters", cluster, "cluster.json"))).RootElement;
-
-    private string? PendingStep(string cluster)
-    {
-        try
-        {
-            return ReadState(cluster).TryGetProperty("pending", out var pending) ? pending.GetProperty("step").GetString() : null;
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            return null;
-        }
-    }
+    private string? PendingStep(string cluster) => ClusterStateFile.PendingStep(_ps.Home, cluster);
 
     public void Dispose() => _ps.Dispose();
 }

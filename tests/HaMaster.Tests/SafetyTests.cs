@@ -13,7 +13,7 @@ public sealed class SafetyTests : IDisposable
         var down = replicas.First(r => r.EtcdRole == "Follower");
         var healthy = replicas.First(r => r.Name != down.Name);
         _ps.Run($"Stop-MasterReplica -Cluster safe -Name {down.Name}", throwOnError: true);
-        var before = StateFile();
+        var before = ClusterStateFile.Text(_ps.Home, "safe");
 
         var remove = _ps.Run($"Remove-MasterReplica -Cluster safe -Name {healthy.Name}").SingleError();
         Assert.Equal("QuorumWouldBeLost,HaMaster.Commands.RemoveMasterReplicaCommand", remove.FullyQualifiedErrorId);
@@ -26,7 +26,7 @@ public sealed class SafetyTests : IDisposable
         Assert.StartsWith("ClusterUnhealthy,", add.FullyQualifiedErrorId);
         Assert.Contains("Repair-MasterReplica", add.ErrorDetails.RecommendedAction);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidOperation, add.CategoryInfo.Category);
-        Assert.Equal(before, StateFile());
+        Assert.Equal(before, ClusterStateFile.Text(_ps.Home, "safe"));
         Assert.Equal(3, _ps.Get<EtcdMember>("Get-EtcdMember safe").Count);
 
         // Stopping a second replica would lose quorum: refused unless forced.
@@ -52,8 +52,6 @@ public sealed class SafetyTests : IDisposable
         Assert.Contains("Remove-HaCluster", error.ErrorDetails.RecommendedAction);
         Assert.Equal("Healthy", _ps.Get<HaCluster>("Get-HaCluster last").Single().Status);
     }
-
-    private string StateFile() => File.ReadAllText(Directory.GetFiles(_ps.Home, "cluster.json", SearchOption.AllDirectories).Single());
 
     public void Dispose() => _ps.Dispose();
 }

@@ -103,6 +103,22 @@ public sealed class ClusterSession : IDisposable
         return ready ? null : problem;
     }
 
+    /// <summary>
+    /// When <paramref name="replica"/> holds etcd leadership, hands it to the healthy voter that is
+    /// furthest ahead, so that stopping or removing the replica costs no election.
+    /// </summary>
+    public async Task MoveLeadershipAwayAsync(ClusterHealth health, ReplicaRecord replica, CancellationToken cancellationToken)
+    {
+        if (health.Find(replica.Name)?.EtcdRole != EtcdRole.Leader) return;
+        var successor = health.Replicas
+            .Where(r => r.Healthy && r.IsVoter && r.Replica.Name != replica.Name)
+            .OrderByDescending(r => r.EtcdStatus?.RaftIndex ?? 0)
+            .FirstOrDefault();
+        if (successor?.MemberId is not { } successorId) return;
+        await Etcd.MoveLeaderAsync(replica.ClientUrl, successorId, cancellationToken).ConfigureAwait(false);
+        Observer.Verbose($"etcd leadership moved from {replica.Name} to {successor.Replica.Name}.");
+    }
+
     /// <summary>The client URL of a voter that answers, preferring the leader, never <paramref name="except"/>.</summary>
     public static string VoterEndpoint(ClusterHealth health, string? except = null)
     {

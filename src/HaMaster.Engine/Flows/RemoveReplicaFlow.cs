@@ -28,7 +28,7 @@ public sealed class RemoveReplicaFlow
         [
             new("record", $"Record the removal of {replica.Name}", _ => RecordAsync()),
             new("drain", "Take it out of the load balancer", DrainAsync),
-            new("move-leader", "Move etcd leadership away from it", MoveLeaderAsync),
+            new("move-leader", "Move etcd leadership away from it", ct => _session.MoveLeadershipAwayAsync(_health, _replica, ct)),
             new("recheck", "Re-check health and quorum", RecheckAsync),
             new("member-remove", "Remove its etcd member", RemoveMemberAsync),
             new("delete", "Stop its processes and wipe its data", ct => FinishRemovalAsync(_session, _replica, ct)),
@@ -60,19 +60,6 @@ public sealed class RemoveReplicaFlow
     }
 
     private Task DrainAsync(CancellationToken cancellationToken) => _session.Provider.DrainAsync(_session.State, _replica, cancellationToken);
-
-    private async Task MoveLeaderAsync(CancellationToken cancellationToken)
-    {
-        var target = _health.Find(_replica.Name);
-        if (target?.EtcdRole != EtcdRole.Leader) return;
-        var successor = _health.Replicas
-            .Where(r => r.Healthy && r.IsVoter && r.Replica.Name != _replica.Name)
-            .OrderByDescending(r => r.EtcdStatus?.RaftIndex ?? 0)
-            .FirstOrDefault();
-        if (successor?.MemberId is not { } successorId) return;
-        await _session.Etcd.MoveLeaderAsync(_replica.ClientUrl, successorId, cancellationToken).ConfigureAwait(false);
-        _session.Observer.Verbose($"etcd leadership moved from {_replica.Name} to {successor.Replica.Name}.");
-    }
 
     private async Task RecheckAsync(CancellationToken cancellationToken)
     {

@@ -25,7 +25,8 @@ public sealed class HaproxyLoadBalancer
 
     /// <summary>Makes the load balancer serve exactly <paramref name="spec"/>: validates and writes the
     /// configuration, then starts HAProxy or reloads it. Returns once the frontend is bound and the
-    /// running worker serves exactly the spec's backends. A configuration HAProxy rejects changes nothing.</summary>
+    /// running worker serves exactly the spec's backends, each of them in rotation (a drain is undone).
+    /// A configuration HAProxy rejects changes nothing.</summary>
     public async Task ApplyAsync(LoadBalancerSpec spec, CancellationToken cancellationToken)
     {
         var config = RenderConfig(spec);
@@ -36,7 +37,13 @@ public sealed class HaproxyLoadBalancer
         if (masterPid > 0 && ReadTextOrNull(files.ConfigPath) == config)
         {
             var current = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false);
-            if (current is not null && current.Serves(spec)) return;
+            if (current is not null && current.Serves(spec))
+            {
+                foreach (var drained in current.Servers.Where(server => server.State == BackendState.Maintenance))
+                    await HaproxyStatsSocket.RunAdminCommandAsync(
+                        files.SocketPath, $"set server {HaproxyConfig.BackendName}/{drained.Name} state ready", cancellationToken).ConfigureAwait(false);
+                return;
+            }
         }
 
         await WriteValidatedConfigAsync(files, config, cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace HaMaster.Engine.Tests.Endpoint;
 
-/// <summary>Hands out loopback addresses in 127.77.0.0/16 that no other test of this run uses.</summary>
+/// <summary>Hands out loopback addresses in 127.7.0.0/16 that no other test of this run uses (HaMaster draws its own blocks from 127.16 up).</summary>
 public static class LoopbackAddresses
 {
     private static readonly int ThirdOctet = Random.Shared.Next(1, 255);
@@ -12,6 +12,6 @@ public static class LoopbackAddresses
     {
         int fourth = Interlocked.Increment(ref lastFourthOctet);
         int third = (ThirdOctet + (fourth - 1) / 254) % 254 + 1;
-        return new IPAddress(new byte[] { 127, 77, (byte)third, (byte)((fourth - 1) % 254 + 1) });
+        return new IPAddress(new byte[] { 127, 7, (byte)third, (byte)((fourth - 1) % 254 + 1) });
     }
 }

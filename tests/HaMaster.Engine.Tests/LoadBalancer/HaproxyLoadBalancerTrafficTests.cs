@@ -62,6 +62,22 @@ public sealed class HaproxyLoadBalancerTrafficTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApplyingTheSameSpecAgain_PutsADrainedBackendBackInRotation()
+    {
+        var first = bed.StartBackend("cp-1", 2);
+        var second = bed.StartBackend("cp-2", 3);
+        var spec = bed.Spec(first, second);
+        await bed.LoadBalancer.ApplyAsync(spec, CancellationToken.None);
+        await bed.WaitForStatesAsync(("cp-1", BackendState.Up), ("cp-2", BackendState.Up));
+        await bed.LoadBalancer.DrainAsync(spec, "cp-2", CancellationToken.None);
+
+        await bed.LoadBalancer.ApplyAsync(spec, CancellationToken.None);
+
+        await bed.WaitForStatesAsync(("cp-1", BackendState.Up), ("cp-2", BackendState.Up));
+        Assert.Equal(new HashSet<string> { "cp-1", "cp-2" }, await bed.AskRepeatedlyAsync(10));
+    }
+
+    [Fact]
     public async Task DrainingAnUnknownBackend_IsRejected()
     {
         var only = bed.StartBackend("cp-1", 2);

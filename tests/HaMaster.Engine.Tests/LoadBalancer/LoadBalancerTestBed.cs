@@ -31,7 +31,7 @@ internal sealed class LoadBalancerTestBed : IAsyncDisposable
     public string Frontend => Network.Address(1);
     public string ConfigPath => Path.Combine(Directory, "haproxy.cfg");
 
-    /// <summary>Starts a backend on 127.66.N.<paramref name="host"/> whose certificate names it
+    /// <summary>Starts a backend on 127.6.N.<paramref name="host"/> whose certificate names it
     /// (or <paramref name="certificateName"/>) and is issued by the cluster CA (or <paramref name="issuer"/>).</summary>
     public TestHttpsBackend StartBackend(string name, int host, TestCertificateAuthority? issuer = null, string? certificateName = null)
     {
