@@ -45,8 +45,10 @@ public sealed class HaEngine
         if (!zones.Contains(zone))
             throw new HaException(ErrorIds.UnknownZone, HaErrorCategory.InvalidArgument,
                 $"'{zone}' is not a zone of the {request.Provider} provider.", $"Use one of: {string.Join(", ", zones)}.", zone);
+        using var progress = new ProgressActivity(_observer, $"New-HaCluster {request.Name}");
         try
         {
+            progress.Report(WaitingForLock, 0);
             using var clusterLock = await LockAsync(request.Name, "New-HaCluster", cancellationToken).ConfigureAwait(false);
             if (_store.Exists(request.Name))
                 throw new HaException(ErrorIds.ClusterExists, HaErrorCategory.ResourceExists,
@@ -69,7 +71,7 @@ public sealed class HaEngine
                 EtcdClusterToken = $"{request.Name}-{Guid.NewGuid():N}",
                 ProviderData = providerData,
             };
-            using var session = new ClusterSession(state, _store, provider, _observer);
+            using var session = new ClusterSession(state, _store, provider, _observer, progress);
             await new CreateClusterFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
             return ViewMapper.ToCluster(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
         }
@@ -118,7 +120,7 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Add-MasterReplica", async session =>
         {
             var resolvedZone = ResolveZone(session.State, zone);
-            var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
+            var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health));
             return await AddAsync(session, health, resolvedZone, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -136,7 +138,7 @@ public sealed class HaEngine
         {
             var zone = session.RequireReplica(replica).Zone;
             await RemoveAsync(session, replica, force, cancellationToken).ConfigureAwait(false);
-            var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
+            var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health), forRepair: true);
             return await AddAsync(session, health, zone, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -145,13 +147,15 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Stop-MasterReplica", async session =>
         {
             var record = session.RequireReplica(replica);
-            var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
+            var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckStop(MembershipView.From(health), record.Name, force);
             if (graceful)
             {
+                session.Progress.Report("Taking it out of the load balancer and moving etcd leadership away", 40);
                 await session.Provider.DrainAsync(session.State, record, cancellationToken).ConfigureAwait(false);
                 await session.MoveLeadershipAwayAsync(health, record, cancellationToken).ConfigureAwait(false);
             }
+            session.Progress.Report(graceful ? "Stopping its processes cleanly" : "Killing its processes", 70);
             await session.Provider.StopReplicaAsync(session.State, record, graceful, cancellationToken).ConfigureAwait(false);
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -160,23 +164,29 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Start-MasterReplica", async session =>
         {
             var record = session.RequireReplica(replica);
+            session.Progress.Report("Starting its etcd member and API endpoint", 20);
             await session.Provider.StartReplicaAsync(session.State, record, Recovery.ExistingClusterBootstrap(session.State), session.Pki.FilesFor(record.Name), cancellationToken).ConfigureAwait(false);
             await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
             // Wait for it to become healthy only when enough members run for a quorum; after a
             // reboot the first replicas started cannot be ready until a majority is back.
             var running = session.State.Replicas.Count(r => session.Provider.Inspect(session.State, r).Status == ReplicaStatus.Running);
             if (running >= Quorum.Of(session.State.ActiveReplicas.Count()))
+            {
+                session.Progress.Report("Waiting until it is healthy", 60);
                 await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
                     TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+            }
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     public async Task RemoveClusterAsync(string cluster, CancellationToken cancellationToken)
     {
+        using var progress = new ProgressActivity(_observer, $"Remove-HaCluster {cluster}");
+        progress.Report(WaitingForLock, 0);
         using (var clusterLock = await LockAsync(cluster, "Remove-HaCluster", cancellationToken).ConfigureAwait(false))
         {
             var state = _store.Load(cluster);
-            using var session = Open(state);
+            using var session = Open(state, progress);
             await RemoveClusterFlow.RunAsync(session, cancellationToken).ConfigureAwait(false);
         }
         DeleteLockFile(cluster);
@@ -193,7 +203,7 @@ public sealed class HaEngine
     private async Task RemoveAsync(ClusterSession session, string replica, bool force, CancellationToken cancellationToken)
     {
         var record = session.RequireReplica(replica);
-        var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
+        var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
         SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force);
         await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
         WarnIfEven(session);
@@ -215,9 +225,12 @@ public sealed class HaEngine
         if (!_store.Exists(cluster)) _store.Load(cluster); // throws the right error (not found or corrupt) before any lock file is made
         bool exists;
         T result = default!;
+        using var progress = new ProgressActivity(_observer, $"{purpose} {cluster}");
+        progress.Report(WaitingForLock, 0);
         using (var clusterLock = await LockAsync(cluster, purpose, cancellationToken).ConfigureAwait(false))
         {
-            using var session = Open(_store.Load(cluster));
+            using var session = Open(_store.Load(cluster), progress);
+            progress.Report("Looking for an interrupted change", 5);
             exists = await Recovery.ResolvePendingAsync(session, cancellationToken).ConfigureAwait(false);
             if (exists) result = await change(session).ConfigureAwait(false);
         }
@@ -228,7 +241,18 @@ public sealed class HaEngine
             $"Run New-HaCluster -Name {cluster} to create it again.", cluster);
     }
 
-    private ClusterSession Open(ClusterState state) => new(state, _store, _providers(state.Provider), _observer);
+    private const string WaitingForLock = "Waiting for the cluster lock";
+
+    /// <summary>Sessions of read-only operations report no progress.</summary>
+    private ClusterSession Open(ClusterState state, ProgressActivity? progress = null) =>
+        new(state, _store, _providers(state.Provider), _observer, progress ?? new ProgressActivity(_observer, $"Inspect {state.Name}"));
+
+    /// <summary>Safety rule 3: the health every change is decided on.</summary>
+    private static Task<ClusterHealth> HealthGateAsync(ClusterSession session, CancellationToken cancellationToken)
+    {
+        session.Progress.Report("Checking health and quorum", 10);
+        return session.InspectSettledAsync(cancellationToken);
+    }
 
     private Task<ClusterLock> LockAsync(string cluster, string purpose, CancellationToken cancellationToken) =>
         ClusterLock.AcquireAsync(_store.Directory.LockFile(cluster), cluster, purpose, LockTimeout, _observer.Verbose, cancellationToken);

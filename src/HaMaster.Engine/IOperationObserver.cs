@@ -5,7 +5,7 @@ public interface IOperationObserver
 {
     void Verbose(string message);
     void Warning(string message);
-    /// <summary>A step of a flow begins: step <paramref name="index"/> (from 0) of <paramref name="total"/>.</summary>
-    void Step(string activity, string step, int index, int total);
-    void Completed(string activity);
+    /// <summary>An activity's status or percentage changed.</summary>
+    void Progress(ProgressActivity activity);
+    void Completed(ProgressActivity activity);
 }

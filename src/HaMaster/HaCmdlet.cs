@@ -169,23 +169,41 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
     private sealed class PipelineObserver : IOperationObserver
     {
         private readonly HaCmdlet _cmdlet;
-        private readonly ConcurrentDictionary<string, int> _activityIds = new();
+        private readonly Dictionary<ProgressActivity, int> _activityIds = new(ReferenceEqualityComparer.Instance);
 
         public PipelineObserver(HaCmdlet cmdlet) => _cmdlet = cmdlet;
 
         public void Verbose(string message) => _cmdlet.OnPipeline(() => _cmdlet.WriteVerbose(message));
         public void Warning(string message) => _cmdlet.OnPipeline(() => _cmdlet.WriteWarning(message));
 
-        public void Step(string activity, string step, int index, int total) => _cmdlet.OnPipeline(() =>
-            _cmdlet.WriteProgress(new ProgressRecord(ActivityId(activity), activity, step)
+        public void Progress(ProgressActivity activity)
+        {
+            var record = new ProgressRecord(ActivityId(activity), activity.Name, activity.Status)
             {
-                PercentComplete = total == 0 ? 0 : Math.Min(100, index * 100 / total),
-                CurrentOperation = $"step {index + 1} of {total}",
-            }));
+                ParentActivityId = activity.Parent is { } parent ? ActivityId(parent) : -1,
+                PercentComplete = activity.Percent,
+            };
+            _cmdlet.OnPipeline(() => _cmdlet.WriteProgress(record));
+        }
 
-        public void Completed(string activity) => _cmdlet.OnPipeline(() =>
-            _cmdlet.WriteProgress(new ProgressRecord(ActivityId(activity), activity, "Done") { RecordType = ProgressRecordType.Completed }));
+        public void Completed(ProgressActivity activity)
+        {
+            var record = new ProgressRecord(ActivityId(activity), activity.Name, "Done")
+            {
+                ParentActivityId = activity.Parent is { } parent ? ActivityId(parent) : -1,
+                PercentComplete = 100,
+                RecordType = ProgressRecordType.Completed,
+            };
+            _cmdlet.OnPipeline(() => _cmdlet.WriteProgress(record));
+        }
 
-        private int ActivityId(string activity) => _activityIds.GetOrAdd(activity, _ => _activityIds.Count + 1);
+        private int ActivityId(ProgressActivity activity)
+        {
+            lock (_activityIds)
+            {
+                if (!_activityIds.TryGetValue(activity, out var id)) _activityIds[activity] = id = _activityIds.Count + 1;
+                return id;
+            }
+        }
     }
 }

@@ -17,12 +17,13 @@ public sealed class ClusterSession : IDisposable
     private IEtcdGateway? _etcd;
     private ApiProbe? _api;
 
-    public ClusterSession(ClusterState state, ClusterStore store, IReplicaProvider provider, IOperationObserver observer)
+    public ClusterSession(ClusterState state, ClusterStore store, IReplicaProvider provider, IOperationObserver observer, ProgressActivity progress)
     {
         State = state;
         Store = store;
         Provider = provider;
         Observer = observer;
+        Progress = progress;
         Pki = new ClusterPki(store.Directory.PkiDirectory(state.Name));
     }
 
@@ -30,6 +31,8 @@ public sealed class ClusterSession : IDisposable
     public ClusterStore Store { get; }
     public IReplicaProvider Provider { get; }
     public IOperationObserver Observer { get; }
+    /// <summary>The operation this session works for; flows report as its children.</summary>
+    public ProgressActivity Progress { get; }
     public ClusterPki Pki { get; }
     public string Name => State.Name;
 

@@ -42,7 +42,7 @@ public sealed class FlowPlanTests : IDisposable
         var state = new ClusterState { Name = "plan", Zone = "local-a", Address = "127.9.9.1", CreatedAt = DateTimeOffset.UtcNow };
         for (var i = 0; i < replicas; i++)
             state.Replicas.Add(new ReplicaRecord { Name = i == 0 ? "plan-master" : $"plan-master-00{i}", Zone = "local-a", InternalAddress = $"127.9.9.{i + 2}", Phase = ReplicaPhase.Active });
-        return new ClusterSession(state, new ClusterStore(new StateDirectory(_root)), new PlanOnlyProvider(), NullObserver.Instance);
+        return new ClusterSession(state, new ClusterStore(new StateDirectory(_root)), new PlanOnlyProvider(), NullObserver.Instance, new ProgressActivity(NullObserver.Instance, "plan"));
     }
 
     private static ClusterHealth Health(ClusterSession session) =>
