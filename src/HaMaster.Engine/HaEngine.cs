@@ -43,7 +43,7 @@ public sealed class HaEngine
         var zone = request.Zone ?? provider.DefaultZone;
         var zones = provider.Zones(null);
         if (!zones.Contains(zone))
-            throw new HaException(ErrorIds.UnknownZone, HaErrorCategory.InvalidArgument,
+            throw new HaException(ErrorIds.UnknownZone,
                 $"'{zone}' is not a zone of the {request.Provider} provider.", $"Use one of: {string.Join(", ", zones)}.", zone);
         using var progress = new ProgressActivity(_observer, $"New-HaCluster {request.Name}");
         try
@@ -51,7 +51,7 @@ public sealed class HaEngine
             progress.Report(WaitingForLock, 0);
             using var clusterLock = await LockAsync(request.Name, "New-HaCluster", cancellationToken).ConfigureAwait(false);
             if (_store.Exists(request.Name))
-                throw new HaException(ErrorIds.ClusterExists, HaErrorCategory.ResourceExists,
+                throw new HaException(ErrorIds.ClusterExists,
                     $"A cluster named '{request.Name}' already exists.",
                     $"Choose another name, or remove the existing cluster with Remove-HaCluster -Name {request.Name}.", request.Name);
 
@@ -107,7 +107,7 @@ public sealed class HaEngine
         {
             if (!zones.Contains(zone)) throw UnknownZone(state, zone, zones);
             if (!state.MultiZone && zone != state.Zone)
-                throw new HaException(ErrorIds.ZoneRequiresMultiZone, HaErrorCategory.InvalidArgument,
+                throw new HaException(ErrorIds.ZoneRequiresMultiZone,
                     $"Cluster '{state.Name}' was created without -MultiZone, so its replicas stay in zone '{state.Zone}'; '{zone}' was asked for.",
                     $"Omit -Zone (or use -Zone {state.Zone}), or create the cluster with New-HaCluster -MultiZone.", zone);
             return zone;
@@ -236,7 +236,7 @@ public sealed class HaEngine
         }
         if (exists) return result;
         DeleteLockFile(cluster);
-        throw new HaException(ErrorIds.ClusterNotFound, HaErrorCategory.ObjectNotFound,
+        throw new HaException(ErrorIds.ClusterNotFound,
             $"Cluster '{cluster}' was being created or removed when that command was interrupted; what it had made has now been removed.",
             $"Run New-HaCluster -Name {cluster} to create it again.", cluster);
     }
@@ -267,7 +267,7 @@ public sealed class HaEngine
     }
 
     private static HaException UnknownZone(ClusterState state, string zone, IReadOnlyList<string> zones) => new(
-        ErrorIds.UnknownZone, HaErrorCategory.InvalidArgument,
+        ErrorIds.UnknownZone,
         $"'{zone}' is not a zone of the {state.Provider} provider for cluster '{state.Name}'.",
         $"Use one of: {string.Join(", ", zones)}.", zone);
 }

@@ -15,7 +15,7 @@ public sealed record LocalComponents(string Etcd, string Haproxy)
     public static LocalComponents Find()
     {
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
-            throw new HaException(ErrorIds.PlatformNotSupported, HaErrorCategory.NotImplemented,
+            throw new HaException(ErrorIds.PlatformNotSupported,
                 "The Local provider runs etcd and HAProxy on loopback addresses 127.x.y.z, which only Linux routes without set-up.",
                 "Run it on Linux (or WSL), or use -Provider Gce.");
         return new LocalComponents(
@@ -40,7 +40,7 @@ public sealed record LocalComponents(string Etcd, string Haproxy)
     }
 
     private static HaException Missing(string program, string debianPackage, string why) => new(
-        ErrorIds.ComponentNotInstalled, HaErrorCategory.NotInstalled,
+        ErrorIds.ComponentNotInstalled,
         $"The Local provider needs '{program}', but {why}.",
         $"Install the Debian package '{debianPackage}' (sudo apt-get install {debianPackage}), or set ${(program == "etcd" ? EtcdVariable : HaproxyVariable)} to the program's path.",
         program);

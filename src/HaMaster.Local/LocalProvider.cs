@@ -62,7 +62,7 @@ public sealed class LocalProvider : IReplicaProvider
             var address = $"{prefix}.{host}";
             if (!used.Contains(address)) return address;
         }
-        throw new HaException(ErrorIds.AddressUnavailable, HaErrorCategory.ResourceBusy,
+        throw new HaException(ErrorIds.AddressUnavailable,
             $"Cluster '{cluster.Name}' has no free loopback address left.", "Remove replicas you do not need.", cluster.Name);
     }
 
@@ -249,7 +249,7 @@ public sealed class LocalProvider : IReplicaProvider
     private static HaException StartFailed(ReplicaRecord replica, string what, string log)
     {
         var tail = File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(5)) : "(no log)";
-        return new HaException(ErrorIds.ProcessStartFailed, HaErrorCategory.InvalidOperation,
+        return new HaException(ErrorIds.ProcessStartFailed,
             $"The {what} of replica {replica.Name} did not start. Last lines of {log}:{Environment.NewLine}{tail}",
             "Read the log named above; fix what it reports, then run the command again.", replica.Name);
     }

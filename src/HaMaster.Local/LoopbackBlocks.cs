@@ -37,7 +37,7 @@ public static class LoopbackBlocks
                 }
             }
         }
-        throw new HaException(ErrorIds.AddressUnavailable, HaErrorCategory.ResourceBusy,
+        throw new HaException(ErrorIds.AddressUnavailable,
             "No free block of loopback addresses was found for a new local cluster.",
             $"Remove clusters you no longer need (Remove-HaCluster), or delete stale files in '{ReservationFolder}'.");
     }

@@ -23,7 +23,7 @@ internal static class ClusterSelection
             }
             else
             {
-                cmdlet.WriteError(HaCmdlet.ToErrorRecord(ClusterStore.NotFound(name)));
+                cmdlet.WriteError(cmdlet.ToErrorRecord(ClusterStore.NotFound(name)));
             }
         }
         return selected.Distinct().ToList();

@@ -32,7 +32,7 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
     private IReplicaProvider CreateProvider(ProviderKind kind) => kind switch
     {
         ProviderKind.Local => new LocalProvider(Home),
-        _ => throw new HaException(ErrorIds.ProviderNotAvailable, HaErrorCategory.NotImplemented,
+        _ => throw new HaException(ErrorIds.ProviderNotAvailable,
             $"The {kind} provider is not available in this version of HaMaster.",
             "Use -Provider Local (the default)."),
     };
@@ -123,38 +123,20 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound) && bound is SwitchParameter { IsPresent: true })
         || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
-    public static ErrorRecord ToErrorRecord(Exception exception)
-    {
-        exception = Unwrap(exception);
-        if (exception is HaException ha)
-        {
-            var category = Enum.TryParse<ErrorCategory>(ha.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
-            return new ErrorRecord(ha, ha.ErrorId, category, ha.Target)
-            {
-                ErrorDetails = new ErrorDetails(ha.Message) { RecommendedAction = ha.RecommendedAction },
-            };
-        }
-        if (exception is Engine.Etcd.EtcdRequestException etcd)
-            return new ErrorRecord(etcd, ErrorIds.EtcdRequestFailed, ErrorCategory.ConnectionError, etcd.Endpoint)
-            {
-                ErrorDetails = new ErrorDetails(etcd.Message)
-                {
-                    RecommendedAction = "Check the cluster with Get-MasterReplica and Get-EtcdMember; the change was rolled back or will be finished by the next command on this cluster.",
-                },
-            };
-        return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, null)
-        {
-            ErrorDetails = new ErrorDetails($"HaMaster failed unexpectedly: {exception.Message}")
-            {
-                RecommendedAction = "Run the command again with -Verbose; if it fails again, report it with that output.",
-            },
-        };
-    }
+    /// <summary>The object an error is about when the failure itself does not say: the cluster the command works on.</summary>
+    protected virtual object? ErrorTarget =>
+        MyInvocation.BoundParameters.TryGetValue("Cluster", out var cluster) ? cluster
+        : MyInvocation.BoundParameters.TryGetValue("Name", out var name) ? name
+        : null;
 
-    private static Exception Unwrap(Exception exception)
+    public ErrorRecord ToErrorRecord(Exception exception)
     {
-        while (exception is AggregateException { InnerExceptions.Count: 1 } aggregate) exception = aggregate.InnerExceptions[0];
-        return exception;
+        var failure = FailureTranslator.Translate(exception, ErrorTarget ?? MyInvocation.MyCommand.Name);
+        var category = Enum.TryParse<ErrorCategory>(failure.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
+        return new ErrorRecord(failure, failure.ErrorId, category, failure.Target)
+        {
+            ErrorDetails = new ErrorDetails(failure.Message) { RecommendedAction = failure.RecommendedAction },
+        };
     }
 
     protected override void StopProcessing() => _stopping.Cancel();

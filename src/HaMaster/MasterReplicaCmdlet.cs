@@ -16,6 +16,8 @@ public abstract class MasterReplicaCmdlet : HaCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public string Name { get; set; } = "";
 
+    protected override object? ErrorTarget => $"{Cluster}/{Name}";
+
     /// <summary>The replica as the cluster state records it (no health probe).</summary>
     protected ReplicaRecord RequireReplica() =>
         CreateEngine().LoadCluster(Cluster).FindReplica(Name) ?? throw HaErrors.ReplicaNotFound(Cluster, Name);

@@ -65,6 +65,7 @@ public sealed class BadInputTests : IClassFixture<BadInputFixture>
         {
             Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.Message));
             Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.RecommendedAction));
+            Assert.NotNull(error.TargetObject);
             Assert.NotEqual(System.Management.Automation.ErrorCategory.NotSpecified, error.CategoryInfo.Category);
             Assert.DoesNotContain("One or more errors occurred", error.ErrorDetails!.Message);
         }

@@ -4,19 +4,18 @@ namespace HaMaster.Engine.Errors;
 public static class ErrorIds
 {
     public const string InvalidClusterName = "InvalidClusterName";
-    public const string InvalidReplicaName = "InvalidReplicaName";
     public const string ClusterNotFound = "ClusterNotFound";
     public const string ClusterExists = "ClusterExists";
     public const string ReplicaNotFound = "ReplicaNotFound";
     public const string UnknownZone = "UnknownZone";
     public const string ZoneRequiresMultiZone = "ZoneRequiresMultiZone";
-    public const string InvalidCount = "InvalidCount";
     public const string ReplicaLimitReached = "ReplicaLimitReached";
     public const string ProviderNotAvailable = "ProviderNotAvailable";
     public const string ProviderParameterNotSupported = "ProviderParameterNotSupported";
     public const string PlatformNotSupported = "PlatformNotSupported";
     public const string ComponentNotInstalled = "ComponentNotInstalled";
     public const string StateCorrupt = "StateCorrupt";
+    public const string StorageFailed = "StorageFailed";
     public const string ClusterBusy = "ClusterBusy";
     public const string ClusterUnhealthy = "ClusterUnhealthy";
     public const string QuorumWouldBeLost = "QuorumWouldBeLost";
@@ -24,9 +23,10 @@ public static class ErrorIds
     public const string MembershipChangeInProgress = "MembershipChangeInProgress";
     public const string AddressUnavailable = "AddressUnavailable";
     public const string ProcessStartFailed = "ProcessStartFailed";
+    public const string ComponentFailed = "ComponentFailed";
     public const string EtcdRequestFailed = "EtcdRequestFailed";
     public const string PromotionTimedOut = "PromotionTimedOut";
     public const string ReplicaNotReady = "ReplicaNotReady";
-    public const string ReplicaAlreadyRunning = "ReplicaAlreadyRunning";
-    public const string OperationCancelled = "OperationCancelled";
+    public const string OperationTimedOut = "OperationTimedOut";
+    public const string UnexpectedError = "UnexpectedError";
 }

@@ -17,4 +17,7 @@ public enum HaErrorCategory
     ConnectionError,
     NotImplemented,
     OperationStopped,
+    WriteError,
+    InvalidResult,
+    NotSpecified,
 }

@@ -4,7 +4,7 @@ namespace HaMaster.Engine.Errors;
 public static class HaErrors
 {
     public static HaException ReplicaNotFound(string cluster, string replica) => new(
-        ErrorIds.ReplicaNotFound, HaErrorCategory.ObjectNotFound,
+        ErrorIds.ReplicaNotFound,
         $"Cluster '{cluster}' has no replica named '{replica}'.",
         $"Run Get-MasterReplica -Cluster {cluster} to list its replicas.", replica);
 }

@@ -1,16 +1,16 @@
 namespace HaMaster.Engine.Errors;
 
 /// <summary>
-/// A failure the user can act on: a stable error id, a category, the object concerned, a message
-/// that says what happened and a recommended action that says what to do.
+/// A failure the user can act on: a stable error id (its category comes from the catalog), the
+/// object concerned, a message that says what happened and a recommended action that says what to do.
 /// </summary>
 public sealed class HaException : Exception
 {
-    public HaException(string errorId, HaErrorCategory category, string message, string recommendedAction, object? target = null, Exception? inner = null)
+    public HaException(string errorId, string message, string recommendedAction, object? target = null, Exception? inner = null)
         : base(message, inner)
     {
         ErrorId = errorId;
-        Category = category;
+        Category = ErrorCatalog.Get(errorId).Category;
         RecommendedAction = recommendedAction;
         Target = target;
     }

@@ -122,7 +122,7 @@ public sealed class AddReplicaFlow
             }
         }, PromotionTimeout, cancellationToken, TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
         if (!promoted)
-            throw new HaException(ErrorIds.PromotionTimedOut, HaErrorCategory.OperationTimeout,
+            throw new HaException(ErrorIds.PromotionTimedOut,
                 $"The etcd learner of {Replica.Name} was not promoted within {PromotionTimeout.TotalSeconds:0} s (etcd said: {lastReason}). The change was rolled back.",
                 $"Check the cluster with Get-EtcdMember -Cluster {_session.Name}, then run Add-MasterReplica again.", Replica.Name);
     }
@@ -132,7 +132,7 @@ public sealed class AddReplicaFlow
         var problem = await _session.WaitReplicaReadyAsync(Replica,
             status => status.IsLearner ? "its etcd member is still a learner" : null, ReadyTimeout, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
-            throw new HaException(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout,
+            throw new HaException(ErrorIds.ReplicaNotReady,
                 $"Replica {Replica.Name} did not become ready within {ReadyTimeout.TotalSeconds:0} s: {problem}.",
                 "Look at the replica's logs, then run Add-MasterReplica again.", Replica.Name);
     }

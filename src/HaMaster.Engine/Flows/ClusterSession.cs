@@ -130,7 +130,7 @@ public sealed class ClusterSession : IDisposable
             .OrderByDescending(r => r.EtcdRole == EtcdRole.Leader)
             .ToList();
         if (candidates.Count == 0)
-            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+            throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"No etcd voter of cluster '{health.State.Name}' answers{(except is null ? "" : $" besides '{except}'")}.",
                 $"Start the stopped replicas: Get-MasterReplica -Cluster {health.State.Name} | Start-MasterReplica.", health.State.Name);
         return candidates[0].Replica.ClientUrl;

@@ -80,7 +80,7 @@ public sealed class CreateClusterFlow
             return null;
         }, AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
-            throw new HaException(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout,
+            throw new HaException(ErrorIds.ReplicaNotReady,
                 $"The first replica of cluster '{_session.Name}' did not become ready within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s: {problem}. Nothing was kept.",
                 "Look at the etcd and endpoint logs printed with -Verbose, then run New-HaCluster again.", _session.Name);
     }
@@ -92,7 +92,7 @@ public sealed class CreateClusterFlow
         await _session.Provider.ReconcileFrontendAsync(_session.State, _session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
         var problem = await _session.WaitApiReadyAsync(_session.State.Address, AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
-            throw new HaException(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout,
+            throw new HaException(ErrorIds.ReplicaNotReady,
                 $"The cluster address {_session.State.Address} did not answer within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s: {problem}. Nothing was kept.",
                 "Run New-HaCluster again; if it fails the same way, report it with the -Verbose output.", _session.Name);
     }

@@ -47,7 +47,7 @@ public static partial class ResourceNames
         replicaName == FirstReplica(cluster) || Regex.IsMatch(replicaName, $"^{Regex.Escape(cluster)}-master-[0-9a-f]{{3}}$");
 
     private static HaException Invalid(string? name, string message) => new(
-        ErrorIds.InvalidClusterName, HaErrorCategory.InvalidArgument, message,
+        ErrorIds.InvalidClusterName, message,
         "Choose a name of lowercase letters, digits and hyphens that starts with a letter, for example 'demo' or 'prod-east'.",
         name);
 }

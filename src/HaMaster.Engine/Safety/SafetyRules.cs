@@ -19,12 +19,12 @@ public static class SafetyRules
         RequireQuorumRead(view);
         var unhealthy = view.Replicas.Where(r => !r.Healthy).ToList();
         if (unhealthy.Count > 0 && !forRepair)
-            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+            throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"Cannot add a replica to cluster '{view.Cluster}': {Describe(unhealthy)}. Growing an unhealthy cluster raises its quorum while a member is down; etcd's guidance is to replace the failed member first.",
                 $"Replace the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {unhealthy[0].Replica} (or: Get-MasterReplica -Cluster {view.Cluster} | Where Unhealthy | Replace-MasterReplica).",
                 view.Cluster);
         if (view.Voters + 1 > MaxReplicas)
-            throw new HaException(ErrorIds.ReplicaLimitReached, HaErrorCategory.InvalidOperation,
+            throw new HaException(ErrorIds.ReplicaLimitReached,
                 $"Cluster '{view.Cluster}' has {view.Voters} replicas; etcd recommends at most {MaxReplicas} members, so no replica was added.",
                 "Keep the cluster at 3, 5 or 7 replicas.", view.Cluster);
 
@@ -39,7 +39,7 @@ public static class SafetyRules
     {
         var target = view.Replicas.First(r => string.Equals(r.Replica, replica, StringComparison.OrdinalIgnoreCase));
         if (view.Replicas.Count <= 1)
-            throw new HaException(ErrorIds.LastReplica, HaErrorCategory.InvalidOperation,
+            throw new HaException(ErrorIds.LastReplica,
                 $"'{replica}' is the last replica of cluster '{view.Cluster}' and cannot be removed (-Force does not change this).",
                 $"To delete the whole cluster, run Remove-HaCluster -Name {view.Cluster}.", replica);
         RequireNoPendingLearner(view);
@@ -52,7 +52,7 @@ public static class SafetyRules
 
         var otherUnhealthy = view.Replicas.Where(r => !r.Healthy && r != target).ToList();
         if (otherUnhealthy.Count > 0 && !force)
-            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+            throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"Cannot remove '{replica}' from cluster '{view.Cluster}': {Describe(otherUnhealthy)}. On an unhealthy cluster only the unhealthy replica may be removed or repaired.",
                 $"Repair the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {otherUnhealthy[0].Replica}. Use -Force to remove '{replica}' anyway (quorum is still kept).",
                 replica);
@@ -78,7 +78,7 @@ public static class SafetyRules
     private static void RequireNoPendingLearner(MembershipView view)
     {
         if (view.PendingLearners > 0)
-            throw new HaException(ErrorIds.MembershipChangeInProgress, HaErrorCategory.ResourceBusy,
+            throw new HaException(ErrorIds.MembershipChangeInProgress,
                 $"Cluster '{view.Cluster}' has an etcd learner or unstarted member: another membership change is in progress or was interrupted.",
                 $"Wait for it to finish; if it was interrupted, run Get-EtcdMember -Cluster {view.Cluster} to see it, and any change to the cluster will finish or roll it back.",
                 view.Cluster);
@@ -87,7 +87,7 @@ public static class SafetyRules
     private static void RequireQuorumRead(MembershipView view)
     {
         if (!view.QuorumReadSucceeded)
-            throw new HaException(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation,
+            throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"Cluster '{view.Cluster}' has lost its etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy): no membership change is possible.",
                 $"Start the stopped replicas with Get-MasterReplica -Cluster {view.Cluster} | Start-MasterReplica.", view.Cluster);
     }
@@ -95,7 +95,7 @@ public static class SafetyRules
     private static HaException QuorumLost(MembershipView view, string reason, string? action = null)
     {
         var unhealthy = view.Replicas.FirstOrDefault(r => !r.Healthy);
-        return new HaException(ErrorIds.QuorumWouldBeLost, HaErrorCategory.InvalidOperation,
+        return new HaException(ErrorIds.QuorumWouldBeLost,
             $"Refused for cluster '{view.Cluster}': {reason}.",
             action ?? (unhealthy is null
                 ? "Keep the change within the quorum."

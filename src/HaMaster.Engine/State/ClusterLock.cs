@@ -32,7 +32,7 @@ public sealed class ClusterLock : IDisposable
             catch (IOException)
             {
                 if (DateTime.UtcNow > deadline)
-                    throw new HaException(ErrorIds.ClusterBusy, HaErrorCategory.ResourceBusy,
+                    throw new HaException(ErrorIds.ClusterBusy,
                         $"Another HaMaster command is changing cluster '{cluster}' and did not finish within {timeout.TotalSeconds:0} s.",
                         "Wait for the other command to finish, then run this one again.", cluster);
                 if (!told) onWait?.Invoke($"Waiting for another HaMaster command to finish changing cluster '{cluster}'.");

@@ -84,12 +84,12 @@ public sealed class ClusterStore
     }
 
     public static HaException NotFound(string cluster) => new(
-        ErrorIds.ClusterNotFound, HaErrorCategory.ObjectNotFound,
+        ErrorIds.ClusterNotFound,
         $"There is no cluster named '{cluster}'.",
         "Run Get-HaCluster to list the known clusters, or New-HaCluster to create one.", cluster);
 
     private static HaException Corrupt(string cluster, string path, string reason, Exception? inner) => new(
-        ErrorIds.StateCorrupt, HaErrorCategory.InvalidData,
+        ErrorIds.StateCorrupt,
         $"The state of cluster '{cluster}' cannot be read: {reason}. Nothing was changed.",
         $"Restore the file '{path}' from a backup, or, if the cluster's processes are gone, delete the folder '{Path.GetDirectoryName(path)}' to forget the cluster.",
         cluster, inner);

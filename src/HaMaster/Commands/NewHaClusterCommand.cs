@@ -34,7 +34,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
     protected override void ProcessRecord() => ForEachInput(() =>
     {
         if (Provider == ProviderKind.Local && Project is not null)
-            throw new HaException(ErrorIds.ProviderParameterNotSupported, HaErrorCategory.InvalidArgument,
+            throw new HaException(ErrorIds.ProviderParameterNotSupported,
                 "-Project applies to the Gce provider only; a Local cluster lives on this machine.",
                 "Omit -Project, or add -Provider Gce.", Project);
         Engine.Naming.ResourceNames.ValidateClusterName(Name);

@@ -1,0 +1,40 @@
+namespace HaMaster.Engine.Errors;
+
+/// <summary>What an error id means and its category (one category per id). docs/errors.md shows this table.</summary>
+public sealed record ErrorDefinition(string Id, HaErrorCategory Category, string Meaning);
+
+public static class ErrorCatalog
+{
+    public static IReadOnlyList<ErrorDefinition> All { get; } =
+    [
+        new(ErrorIds.InvalidClusterName, HaErrorCategory.InvalidArgument, "The cluster name breaks the Compute Engine naming rules (lowercase letters, digits and hyphens, starting with a letter, at most 50 characters so that replica names fit)."),
+        new(ErrorIds.ClusterNotFound, HaErrorCategory.ObjectNotFound, "No cluster of that name in the state folder ($HaMasterHome, else $env:HAMASTER_HOME, else ~/.hamaster)."),
+        new(ErrorIds.ClusterExists, HaErrorCategory.ResourceExists, "A cluster of that name already exists."),
+        new(ErrorIds.ReplicaNotFound, HaErrorCategory.ObjectNotFound, "The cluster has no replica of that name."),
+        new(ErrorIds.UnknownZone, HaErrorCategory.InvalidArgument, "The zone is not one of the provider's zones (Local: local-a, local-b, local-c)."),
+        new(ErrorIds.ZoneRequiresMultiZone, HaErrorCategory.InvalidArgument, "A zone other than the cluster's own was asked for, but the cluster was created without -MultiZone."),
+        new(ErrorIds.ReplicaLimitReached, HaErrorCategory.InvalidOperation, "The cluster already has 7 replicas, the most etcd recommends."),
+        new(ErrorIds.ProviderNotAvailable, HaErrorCategory.NotImplemented, "The provider is not available in this version."),
+        new(ErrorIds.ProviderParameterNotSupported, HaErrorCategory.InvalidArgument, "A parameter was given that the chosen provider does not use (for example -Project with Local)."),
+        new(ErrorIds.PlatformNotSupported, HaErrorCategory.NotImplemented, "The Local provider needs Linux (it uses loopback addresses 127.x.y.z)."),
+        new(ErrorIds.ComponentNotInstalled, HaErrorCategory.NotInstalled, "etcd or HAProxy is not installed; the message names the Debian package."),
+        new(ErrorIds.StateCorrupt, HaErrorCategory.InvalidData, "A cluster's state file cannot be read."),
+        new(ErrorIds.StorageFailed, HaErrorCategory.WriteError, "A file or folder HaMaster needs (state, certificates, replica data) could not be read or written."),
+        new(ErrorIds.ClusterBusy, HaErrorCategory.ResourceBusy, "Another HaMaster command held the cluster's lock for longer than the wait allows."),
+        new(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation, "The change needs a healthy cluster (safety rule 3); only removing or repairing the unhealthy replica is allowed."),
+        new(ErrorIds.QuorumWouldBeLost, HaErrorCategory.InvalidOperation, "The change would leave fewer healthy etcd voters than the quorum (safety rule 4)."),
+        new(ErrorIds.LastReplica, HaErrorCategory.InvalidOperation, "The last replica cannot be removed; Remove-HaCluster removes a whole cluster."),
+        new(ErrorIds.MembershipChangeInProgress, HaErrorCategory.ResourceBusy, "An etcd learner has not been promoted yet; no other membership change may start."),
+        new(ErrorIds.AddressUnavailable, HaErrorCategory.ResourceBusy, "No free address (a loopback block on Local) could be reserved, or the address is taken."),
+        new(ErrorIds.ProcessStartFailed, HaErrorCategory.InvalidOperation, "etcd or the API endpoint exited or did not listen after it was started; the message quotes its log."),
+        new(ErrorIds.ComponentFailed, HaErrorCategory.InvalidResult, "etcd, HAProxy or a replica process failed while HaMaster drove it."),
+        new(ErrorIds.EtcdRequestFailed, HaErrorCategory.ConnectionError, "An etcd request failed or was not answered; the message quotes etcd."),
+        new(ErrorIds.PromotionTimedOut, HaErrorCategory.OperationTimeout, "A new etcd learner did not catch up with the leader in time; the join was rolled back."),
+        new(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout, "A replica did not become a healthy voter with a ready API in time."),
+        new(ErrorIds.OperationTimedOut, HaErrorCategory.OperationTimeout, "A component did not answer in time."),
+        new(ErrorIds.UnexpectedError, HaErrorCategory.NotSpecified, "A failure HaMaster does not know; the message says what failed."),
+    ];
+
+    public static ErrorDefinition Get(string id) =>
+        All.FirstOrDefault(d => d.Id == id) ?? throw new ArgumentException($"'{id}' is not an error id of the catalog.", nameof(id));
+}

@@ -1,0 +1,54 @@
+using System.Reflection;
+using HaMaster.Engine.Etcd;
+
+namespace HaMaster.Engine.Errors;
+
+/// <summary>
+/// Turns any failure that reaches the user into an <see cref="HaException"/> with an id of the
+/// catalog, a target and a recommended action. Wrappers (AggregateException, TargetInvocationException)
+/// never reach the user: their inner failure does.
+/// </summary>
+public static class FailureTranslator
+{
+    private const string CheckCluster = "Check the cluster with Get-MasterReplica and Get-EtcdMember; an interrupted change is finished or rolled back by the next command on this cluster.";
+
+    public static HaException Translate(Exception failure, object? target)
+    {
+        var (inner, others) = Unwrap(failure);
+        var also = others > 0 ? $" ({others} more failure(s) at the same time)" : "";
+        return inner switch
+        {
+            HaException ha when ha.Target is not null && others == 0 => ha,
+            HaException ha => new HaException(ha.ErrorId, ha.Message + also, ha.RecommendedAction, ha.Target ?? target, ha.InnerException),
+            EtcdRequestException etcd => new HaException(ErrorIds.EtcdRequestFailed, etcd.Message + also, CheckCluster, etcd.Endpoint, etcd),
+            TimeoutException timeout => new HaException(ErrorIds.OperationTimedOut, timeout.Message + also,
+                "Check the machine's load and the components' logs, then run the command again. " + CheckCluster, target, timeout),
+            UnauthorizedAccessException or IOException => new HaException(ErrorIds.StorageFailed, inner.Message + also,
+                "Check that the state folder ($HaMasterHome, $env:HAMASTER_HOME or ~/.hamaster) is a writable folder with free space, then run the command again.", target, inner),
+            InvalidOperationException => new HaException(ErrorIds.ComponentFailed, inner.Message + also,
+                "Read the component's log quoted above, fix its cause, then run the command again. " + CheckCluster, target, inner),
+            _ => new HaException(ErrorIds.UnexpectedError, $"HaMaster failed unexpectedly: {inner.Message}{also}",
+                "Run the command again with -Verbose; if it fails again, report it with that output.", target, inner),
+        };
+    }
+
+    private static (Exception Inner, int Others) Unwrap(Exception failure)
+    {
+        var others = 0;
+        while (true)
+        {
+            switch (failure)
+            {
+                case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
+                    others += aggregate.InnerExceptions.Count - 1;
+                    failure = aggregate.InnerExceptions[0];
+                    break;
+                case TargetInvocationException { InnerException: { } invoked }:
+                    failure = invoked;
+                    break;
+                default:
+                    return (failure, others);
+            }
+        }
+    }
+}
