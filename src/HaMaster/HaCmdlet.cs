@@ -106,12 +106,12 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
     protected bool ShouldChange(string target, string action) => ShouldProcess(target, action);
 
     /// <summary>
-    /// For destructive changes that ask first: -Force skips the question, never -WhatIf (which
-    /// always only reports).
+    /// For destructive changes that ask first: -Force skips the question unless -Confirm is given
+    /// explicitly, and never skips -WhatIf (which always only reports).
     /// </summary>
     protected bool ConfirmDestructive(string target, string action, bool force)
     {
-        if (force && !WhatIfRequested)
+        if (force && !IsPresent("WhatIf") && !IsPresent("Confirm") && !LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")))
         {
             WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
             return true;
@@ -119,9 +119,8 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
         return ShouldProcess(target, action);
     }
 
-    private bool WhatIfRequested =>
-        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound) && bound is SwitchParameter { IsPresent: true })
-        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+    private bool IsPresent(string switchName) =>
+        MyInvocation.BoundParameters.TryGetValue(switchName, out var bound) && bound is SwitchParameter { IsPresent: true };
 
     /// <summary>The object an error is about when the failure itself does not say: the cluster the command works on.</summary>
     protected virtual object? ErrorTarget =>

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using HaMaster.Runner;
 
@@ -13,10 +14,12 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly StringWriter _hostOutput = new();
 
-    public PowerShellSession()
+    /// <param name="wrapHost">Wraps the text console host, for tests that answer prompts.</param>
+    public PowerShellSession(Func<PSHost, PSHost>? wrapHost = null)
     {
         Home = TestHome.Create();
-        Runspace = ScriptRunner.OpenRunspace(new ConsoleHost(_hostOutput));
+        PSHost host = new ConsoleHost(_hostOutput);
+        Runspace = ScriptRunner.OpenRunspace(wrapHost is null ? host : wrapHost(host));
         Runspace.SessionStateProxy.SetVariable("HaMasterHome", Home);
     }
 
