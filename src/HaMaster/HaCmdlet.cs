@@ -25,17 +25,16 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken CancellationToken => _stopping.Token;
 
-    protected StateDirectory Home => StateDirectory.Resolve(GetVariableValue(HomeVariable) as string ?? (GetVariableValue(HomeVariable) as PSObject)?.BaseObject as string);
+    protected StateDirectory Home => StateDirectory.Resolve(HomeOverride(GetVariableValue(HomeVariable)));
 
-    protected HaEngine CreateEngine() => new(Home, CreateProvider, _observer ??= new PipelineObserver(this));
+    /// <summary>The value of $HaMasterHome as a path, or null when unset.</summary>
+    internal static string? HomeOverride(object? variableValue) => (variableValue as PSObject)?.BaseObject as string ?? variableValue as string;
 
-    private IReplicaProvider CreateProvider(ProviderKind kind) => kind switch
+    protected HaEngine CreateEngine()
     {
-        ProviderKind.Local => new LocalProvider(Home),
-        _ => throw new HaException(ErrorIds.ProviderNotAvailable,
-            $"The {kind} provider is not available in this version of HaMaster.",
-            "Use -Provider Local (the default)."),
-    };
+        var home = Home;
+        return new HaEngine(home, kind => Providers.Create(kind, home), _observer ??= new PipelineObserver(this));
+    }
 
     /// <summary>
     /// Runs engine work off the pipeline thread and pumps what it reports onto it (cmdlets may

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaMaster.Completion;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
 
@@ -11,9 +12,11 @@ namespace HaMaster;
 public abstract class MasterReplicaCmdlet : HaCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Cluster { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ReplicaNameCompleter))]
     public string Name { get; set; } = "";
 
     protected override object? ErrorTarget => $"{Cluster}/{Name}";

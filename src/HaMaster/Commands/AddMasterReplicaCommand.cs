@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaMaster.Completion;
 
 namespace HaMaster.Commands;
 
@@ -11,10 +12,12 @@ namespace HaMaster.Commands;
 public sealed class AddMasterReplicaCommand : HaCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Cluster { get; set; } = "";
 
     /// <summary>Where the new replicas go; by default the zone with the fewest replicas.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ZoneCompleter))]
     public string? Zone { get; set; }
 
     [Parameter]

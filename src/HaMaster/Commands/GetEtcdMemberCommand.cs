@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaMaster.Completion;
 
 namespace HaMaster.Commands;
 
@@ -11,6 +12,7 @@ namespace HaMaster.Commands;
 public sealed class GetEtcdMemberCommand : HaCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Cluster { get; set; } = "";
 
     protected override void ProcessRecord() => ForEachInput(() =>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaMaster.Completion;
 
 namespace HaMaster.Commands;
 
@@ -13,6 +14,7 @@ public sealed class GetHaClusterCommand : HaCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Cluster")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord() => ForEachInput(() =>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaMaster.Completion;
 
 namespace HaMaster.Commands;
 
@@ -12,14 +13,17 @@ public sealed class GetMasterReplicaCommand : HaCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string[]? Cluster { get; set; }
 
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ReplicaNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ZoneCompleter))]
     public string[]? Zone { get; set; }
 
     protected override void ProcessRecord() => ForEachInput(() =>

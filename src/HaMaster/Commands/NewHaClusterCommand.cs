@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaMaster.Completion;
 using HaMaster.Engine;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
@@ -20,6 +21,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
     public ProviderKind Provider { get; set; } = ProviderKind.Local;
 
     [Parameter]
+    [ArgumentCompleter(typeof(ZoneCompleter))]
     public string? Zone { get; set; }
 
     [Parameter]

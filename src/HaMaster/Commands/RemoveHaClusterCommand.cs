@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HaMaster.Completion;
 
 namespace HaMaster.Commands;
 
@@ -12,6 +13,7 @@ public sealed class RemoveHaClusterCommand : HaCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Cluster")]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Name { get; set; } = "";
 
     [Parameter]
