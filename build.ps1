@@ -2,7 +2,7 @@
 .SYNOPSIS
     Builds, tests or lays out the HaMaster module.
 .EXAMPLE
-    ./build.ps1            # Build: out/HaMaster with the manifest, format file and binaries
+    ./build.ps1            # Build: out/HaMaster with the manifest, format file, help file and binaries
 .EXAMPLE
     ./build.ps1 -Task Test # every test (needs etcd-server and haproxy)
 #>

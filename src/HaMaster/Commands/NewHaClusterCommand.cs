@@ -10,26 +10,69 @@ namespace HaMaster.Commands;
 /// <para type="synopsis">Creates an HA-compatible cluster with one master replica.</para>
 /// <para type="description">Creates the cluster CA and the etcd CA, starts the first replica (an etcd member with mutual TLS and an API endpoint on its own address) and serves the cluster's stable address from it. Add replicas with Add-MasterReplica: the second one puts a load balancer on that address.</para>
 /// </summary>
+/// <example title="Create a local cluster">
+/// <code>
+/// New-HaCluster -Name demo
+/// </code>
+/// <para>Creates the cluster demo on this machine (the Local provider) with one replica, demo-master, in zone local-a. The output shows the cluster's stable API address (Address and Endpoint); with one replica that address is served by the replica itself.</para>
+/// </example>
+/// <example title="Create a three-replica cluster spread over three zones">
+/// <code>
+/// New-HaCluster -Name demo -MultiZone | Add-MasterReplica -Count 2
+/// </code>
+/// <para>Creates a cluster whose replicas may live in different zones, then adds two replicas to it, one at a time. Each new replica goes to the zone with the fewest replicas, so the three replicas end up in local-a, local-b and local-c; the second one puts a load balancer on the cluster address. Only the two new replicas are written to the output.</para>
+/// </example>
+/// <example title="Check what a creation would do">
+/// <code>
+/// New-HaCluster -Name staging -Zone local-b -EnableEtcdQuorumReads -WhatIf
+/// </code>
+/// <para>Shows what would be created (the cluster staging, its first replica in zone local-b, quorum reads recorded) and creates nothing. Run it again without -WhatIf to create the cluster.</para>
+/// </example>
+/// <returns>The new cluster with its live health: Status (Healthy once the first replica answers), Address (the stable API address), Endpoint (https://address:port), ReplicaCount 1, FaultTolerance 0, LoadBalancer empty until a second replica is added.</returns>
+/// <remarks>
+/// <para>The Local provider runs real processes on this machine: etcd (Debian package etcd-server) and HAProxy (package haproxy), found on PATH or named by $env:HAMASTER_ETCD and $env:HAMASTER_HAPROXY; a missing one fails with the error ComponentNotInstalled, which names the package to install. The API endpoint of each replica is a small stand-in that HaMaster runs itself, not a full kube-apiserver.</para>
+/// <para>State is kept under $HaMasterHome (a session variable), else $env:HAMASTER_HOME, else ~/.hamaster. The processes outlive the PowerShell session; Get-HaCluster finds the cluster again later.</para>
+/// </remarks>
+/// <seealso cref="AddMasterReplicaCommand"/>
+/// <seealso cref="GetMasterReplicaCommand"/>
 [Cmdlet(VerbsCommon.New, "HaCluster", SupportsShouldProcess = true)]
 [OutputType(typeof(HaCluster))]
 public sealed class NewHaClusterCommand : HaCmdlet
 {
+    /// <summary>
+    /// The name of the new cluster, unique on this machine. Lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 50 characters (the longest resource name derived from it, name-master-https, must fit in 63). The first replica is named name-master. Required; no default. An existing name fails with the error ClusterExists; an invalid one with InvalidClusterName.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public string Name { get; set; } = "";
 
+    /// <summary>
+    /// Where the replicas run. Local (the default): each replica is a group of processes on this machine with its own loopback address (127.x.y.z), behind HAProxy from the second replica on. Gce: each replica is a Compute Engine VM behind a network load balancer; a build of the module without the Gce provider refuses it with the error ProviderNotAvailable.
+    /// </summary>
     [Parameter]
     public ProviderKind Provider { get; set; } = ProviderKind.Local;
 
+    /// <summary>
+    /// The zone of the first replica; it becomes the cluster's zone. By default the provider's default zone: local-a for the Local provider, whose zones are local-a, local-b and local-c. A zone the provider does not have fails with the error UnknownZone. Without -MultiZone every later replica stays in this zone.
+    /// </summary>
     [Parameter]
     [ArgumentCompleter(typeof(ZoneCompleter))]
     public string? Zone { get; set; }
 
+    /// <summary>
+    /// The Compute Engine project of a Gce cluster. Applies to -Provider Gce only: with the Local provider it is refused (error ProviderParameterNotSupported), because a Local cluster lives on this machine. When omitted, the Gce provider uses its default project.
+    /// </summary>
     [Parameter]
     public string? Project { get; set; }
 
+    /// <summary>
+    /// Lets the cluster's replicas live in different zones of the provider (like kube-up's MULTIZONE=true). Add-MasterReplica then puts each new replica in the zone with the fewest replicas, or in the zone given by its -Zone. Off by default: every replica stays in the cluster's zone and Add-MasterReplica -Zone accepts only that zone.
+    /// </summary>
     [Parameter]
     public SwitchParameter MultiZone { get; set; }
 
+    /// <summary>
+    /// Asks the cluster's API servers to read from etcd with quorum (linearizable) reads, like kube-up's ENABLE_ETCD_QUORUM_READS; recorded on the cluster and shown as its EtcdQuorumReads property. Off by default. The Local provider's stand-in API endpoint always reads with quorum, so there the switch is only recorded.
+    /// </summary>
     [Parameter]
     public SwitchParameter EnableEtcdQuorumReads { get; set; }
 

@@ -6,11 +6,39 @@ namespace HaMaster.Commands;
 /// <para type="synopsis">Replaces a master replica: removes it, then adds a new one in the same zone.</para>
 /// <para type="description">The replace operation (alias Replace-MasterReplica). The failed member is removed first, then a new replica joins as a learner and is promoted, as etcd recommends. Repairing a replica that is healthy asks for confirmation unless -Force is given. Returns the new replica.</para>
 /// </summary>
+/// <example title="Replace every unhealthy replica">
+/// <code>
+/// Get-MasterReplica | Where Unhealthy | Replace-MasterReplica
+/// </code>
+/// <para>Replaces every unhealthy replica of every cluster through the alias Replace-MasterReplica: each one is removed, then a new replica (with a new name) is added in the same zone. Nothing is asked: the replicas are unhealthy.</para>
+/// </example>
+/// <example title="Replace one replica">
+/// <code>
+/// Repair-MasterReplica -Cluster demo -Name demo-master-3f2
+/// </code>
+/// <para>Replaces one replica. If it is healthy, the command asks first whether to replace it anyway.</para>
+/// </example>
+/// <example title="Replace a healthy replica">
+/// <code>
+/// Get-MasterReplica -Cluster demo -Name demo-master | Repair-MasterReplica -Force
+/// </code>
+/// <para>Replaces the healthy first replica of the cluster without asking, for example to give it fresh data and certificates. The cluster keeps its quorum throughout: the replica is taken out of the load balancer and etcd leadership moves away before it is removed.</para>
+/// </example>
+/// <returns>The new replica, in the same zone as the one it replaces, with a new name and its live health.</returns>
+/// <remarks>
+/// <para>A cluster with a single replica cannot be repaired: removing its last replica is refused (error LastReplica). Add a replica with Add-MasterReplica first, then remove the old one with Remove-MasterReplica.</para>
+/// </remarks>
+/// <seealso cref="GetMasterReplicaCommand"/>
+/// <seealso cref="RemoveMasterReplicaCommand"/>
+/// <seealso cref="AddMasterReplicaCommand"/>
 [Cmdlet(VerbsDiagnostic.Repair, "MasterReplica", SupportsShouldProcess = true)]
 [Alias("Replace-MasterReplica")]
 [OutputType(typeof(MasterReplica))]
 public sealed class RepairMasterReplicaCommand : MasterReplicaCmdlet
 {
+    /// <summary>
+    /// Replaces a healthy replica without asking; without it the command asks first (the question is not skipped by -Confirm:$false). Also lets the removal go ahead while another replica is unhealthy, as long as the etcd quorum is kept, like Remove-MasterReplica -Force. Off by default.
+    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
