@@ -137,7 +137,7 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Repair-MasterReplica", async session =>
         {
             var zone = session.RequireReplica(replica).Zone;
-            await RemoveAsync(session, replica, force, cancellationToken).ConfigureAwait(false);
+            await RemoveAsync(session, replica, force, cancellationToken, forRepair: true).ConfigureAwait(false);
             var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health), forRepair: true);
             return await AddAsync(session, health, zone, cancellationToken).ConfigureAwait(false);
@@ -200,11 +200,11 @@ public sealed class HaEngine
         return await ReplicaViewAsync(session, flow.Replica.Name, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RemoveAsync(ClusterSession session, string replica, bool force, CancellationToken cancellationToken)
+    private async Task RemoveAsync(ClusterSession session, string replica, bool force, CancellationToken cancellationToken, bool forRepair = false)
     {
         var record = session.RequireReplica(replica);
         var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
-        SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force);
+        SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force, forRepair);
         await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
         WarnIfEven(session);
     }

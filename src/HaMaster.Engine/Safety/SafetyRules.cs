@@ -35,13 +35,17 @@ public static class SafetyRules
             throw QuorumLost(view, $"after adding a replica, {view.HealthyVoters} healthy of {votersAfter} voters would remain if the new member failed, below the quorum of {Quorum.Of(votersAfter)}");
     }
 
-    public static void CheckRemove(MembershipView view, string replica, bool force)
+    public static void CheckRemove(MembershipView view, string replica, bool force, bool forRepair = false)
     {
         var target = view.Replicas.First(r => string.Equals(r.Replica, replica, StringComparison.OrdinalIgnoreCase));
         if (view.Replicas.Count <= 1)
-            throw new HaException(ErrorIds.LastReplica,
-                $"'{replica}' is the last replica of cluster '{view.Cluster}' and cannot be removed (-Force does not change this).",
-                $"To delete the whole cluster, run Remove-HaCluster -Name {view.Cluster}.", replica);
+            throw forRepair
+                ? new HaException(ErrorIds.LastReplica,
+                    $"'{replica}' is the only replica of cluster '{view.Cluster}': replacing it would remove the last etcd member and with it the cluster's data (-Force does not change this).",
+                    $"If it runs, add a replica first (Add-MasterReplica -Cluster {view.Cluster}), then repair; if it is stopped, start it: Start-MasterReplica -Cluster {view.Cluster} -Name {replica}.", replica)
+                : new HaException(ErrorIds.LastReplica,
+                    $"'{replica}' is the last replica of cluster '{view.Cluster}' and cannot be removed (-Force does not change this).",
+                    $"To delete the whole cluster, run Remove-HaCluster -Name {view.Cluster}.", replica);
         RequireNoPendingLearner(view);
         RequireQuorumRead(view);
 

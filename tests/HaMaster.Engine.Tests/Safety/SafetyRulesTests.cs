@@ -83,6 +83,9 @@ public class SafetyRulesTests
             Assert.Equal(ErrorIds.LastReplica, error.ErrorId);
             Assert.Contains("Remove-HaCluster", error.RecommendedAction);
         }
+        var repair = Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(1), "r0", force: true, forRepair: true));
+        Assert.Equal(ErrorIds.LastReplica, repair.ErrorId);
+        Assert.Contains("Add-MasterReplica", repair.RecommendedAction);
     }
 
     [Fact]
