@@ -169,7 +169,8 @@ public sealed class HaEngine
             await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
             // Wait for it to become healthy only when enough members run for a quorum; after a
             // reboot the first replicas started cannot be ready until a majority is back.
-            var running = session.State.Replicas.Count(r => session.Provider.Inspect(session.State, r).Status == ReplicaStatus.Running);
+            var runtimes = await Task.WhenAll(session.State.Replicas.Select(r => session.Provider.InspectAsync(session.State, r, cancellationToken))).ConfigureAwait(false);
+            var running = runtimes.Count(r => r.Status == ReplicaStatus.Running);
             if (running >= Quorum.Of(session.State.ActiveReplicas.Count()))
             {
                 session.Progress.Report("Waiting until it is healthy", 60);

@@ -105,7 +105,10 @@ public sealed class LocalProvider : IReplicaProvider
         if (Directory.Exists(replicasFolder) && !Directory.EnumerateFileSystemEntries(replicasFolder).Any()) Directory.Delete(replicasFolder);
     }
 
-    public ReplicaRuntime Inspect(ClusterState cluster, ReplicaRecord replica)
+    public Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) =>
+        Task.FromResult(Inspect(cluster, replica));
+
+    private ReplicaRuntime Inspect(ClusterState cluster, ReplicaRecord replica)
     {
         var layout = Layout(cluster, replica);
         var etcd = IsRunning(layout.EtcdMarker);

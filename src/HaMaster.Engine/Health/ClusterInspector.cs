@@ -23,7 +23,9 @@ public sealed class ClusterInspector
 
     public async Task<ClusterHealth> InspectAsync(ClusterState state, CancellationToken cancellationToken)
     {
-        var runtimes = state.Replicas.ToDictionary(r => r.Name, r => _provider.Inspect(state, r));
+        var runtimeTasks = state.Replicas.ToDictionary(r => r.Name, r => _provider.InspectAsync(state, r, cancellationToken));
+        await Task.WhenAll(runtimeTasks.Values).ConfigureAwait(false);
+        var runtimes = runtimeTasks.ToDictionary(t => t.Key, t => t.Value.Result);
         var statusTasks = state.Replicas.ToDictionary(r => r.Name, r => TryStatusAsync(r, runtimes[r.Name], cancellationToken));
         var apiTasks = state.Replicas.ToDictionary(r => r.Name, r => runtimes[r.Name].Status == ReplicaStatus.Running
             ? _api.ReadyProblemAsync(r.InternalAddress, Ports.Api, cancellationToken)

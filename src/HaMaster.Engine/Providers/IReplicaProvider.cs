@@ -38,7 +38,8 @@ public interface IReplicaProvider
     /// <summary>Stops the replica and wipes its data, so it can never rejoin with its old identity.</summary>
     Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
 
-    ReplicaRuntime Inspect(ClusterState cluster, ReplicaRecord replica);
+    /// <summary>Whether the replica's machinery runs (processes on Local, the VM on Gce), without asking etcd or the API.</summary>
+    Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
 
     /// <summary>
     /// Makes the cluster address serve what the state says: the only active replica, or a load

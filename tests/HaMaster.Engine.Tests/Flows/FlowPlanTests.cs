@@ -66,7 +66,7 @@ public sealed class FlowPlanTests : IDisposable
         public Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) => throw Unused();
         public Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken) => throw Unused();
         public Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
-        public ReplicaRuntime Inspect(ClusterState cluster, ReplicaRecord replica) => throw Unused();
+        public Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
         public Task ReconcileFrontendAsync(ClusterState cluster, string clusterCaFile, CancellationToken cancellationToken) => throw Unused();
         public Task DrainAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
         public Task<HaMaster.LoadBalancer?> InspectLoadBalancerAsync(ClusterState cluster, CancellationToken cancellationToken) => throw Unused();
