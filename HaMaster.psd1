@@ -1,5 +1,9 @@
 @{
     RootModule           = 'HaMaster.dll'
+    # Imported before the root module: finds HaMaster's own assemblies in dependencies/ and loads
+    # them, with every third-party library, in a load context of their own.
+    NestedModules        = @('HaMaster.Loader.dll')
+    # The same version as <Version> in Directory.Build.props (the packager refuses to package otherwise).
     ModuleVersion        = '0.1.0'
     GUID                 = '5d7c3e2a-9b41-4f0e-8c6a-2f1b7d9e4a10'
     Author               = 'HaMaster contributors'
@@ -26,7 +30,9 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Kubernetes', 'HA', 'etcd', 'HAProxy', 'GCE', 'ControlPlane')
+            Tags         = @('Kubernetes', 'HA', 'etcd', 'HAProxy', 'GCE', 'ControlPlane', 'Linux')
+            ProjectUri   = 'https://github.com/hamaster/hamaster'
+            LicenseUri   = 'https://github.com/hamaster/hamaster/blob/main/LICENSE'
             ReleaseNotes = 'First release: the engine, its safety rules and the Local provider.'
         }
     }
