@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using HaMaster.Engine;
 using HaMaster.Engine.Errors;
-using HaMaster.Engine.Model;
-using HaMaster.Engine.Providers;
 using HaMaster.Engine.State;
-using HaMaster.Local;
 
 namespace HaMaster;
 
