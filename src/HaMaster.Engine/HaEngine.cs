@@ -174,8 +174,10 @@ public sealed class HaEngine
             if (running >= Quorum.Of(session.State.ActiveReplicas.Count()))
             {
                 session.Progress.Report("Waiting until it is healthy", 60);
-                await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
-                    TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+                var healthy = await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
+                    AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+                if (!healthy)
+                    _observer.Warning($"{record.Name} runs but did not become healthy within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s; its Problems say why.");
             }
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
