@@ -21,6 +21,8 @@ internal sealed class ComputeHttpInitializer : IConfigurableHttpClientInitialize
     {
         _credential?.Initialize(httpClient);
         httpClient.MessageHandler.NumTries = _policy.MaxAttempts;
-        httpClient.MessageHandler.AddUnsuccessfulResponseHandler(new ComputeRetryHandler(_policy));
+        var retry = new ComputeRetryHandler(_policy);
+        httpClient.MessageHandler.AddUnsuccessfulResponseHandler(retry);
+        httpClient.MessageHandler.AddExceptionHandler(retry);
     }
 }

@@ -17,6 +17,10 @@ public class ComputeMutation : ComputeRequest<Operation>
     {
     }
 
+    /// <summary>
+    /// The request's id. Set your own (a UUID kept across a restart) to make a repeated call return the
+    /// operation of the first; never the zero UUID.
+    /// </summary>
     [RequestParameter("requestId", RequestParameterType.Query)]
     public string RequestId { get; set; } = NewRequestId();
 

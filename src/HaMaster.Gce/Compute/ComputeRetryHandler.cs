@@ -10,9 +10,11 @@ namespace HaMaster.Gce.Compute;
 /// <c>userRateLimitExceeded</c>). A 403 <c>quotaExceeded</c> is a resource quota (e.g. STATIC_ADDRESSES)
 /// and is never retried. A request is retried only when sending it twice is harmless: a GET, a request
 /// carrying a <c>requestId</c> (every mutation does), or a read-only POST (operations.wait, getHealth).
-/// The same HTTP request, hence the same requestId, is sent again.
+/// The same HTTP request, hence the same requestId, is sent again. A transport failure (connection
+/// reset or refused, <see cref="HttpRequestException"/> or <see cref="IOException"/>) of such a request is
+/// retried the same way; a cancelled or timed-out request is not.
 /// </summary>
-internal sealed class ComputeRetryHandler : IHttpUnsuccessfulResponseHandler
+internal sealed class ComputeRetryHandler : IHttpUnsuccessfulResponseHandler, IHttpExceptionHandler
 {
     /// <summary>Set by read-only POST requests (operations.wait, targetPools.getHealth).</summary>
     internal static readonly HttpRequestOptionsKey<bool> ReadOnlyPostKey = new("HaMaster.Compute.ReadOnlyPost");
@@ -29,6 +31,16 @@ internal sealed class ComputeRetryHandler : IHttpUnsuccessfulResponseHandler
             return false;
         var delay = _policy.DelayFor(Math.Max(1, args.CurrentFailedTry), RetryAfter(args.Response));
         await _policy.Sleep(delay, args.CancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<bool> HandleExceptionAsync(HandleExceptionArgs args)
+    {
+        if (!args.SupportsRetry || args.CancellationToken.IsCancellationRequested || !IsSafeToRepeat(args.Request))
+            return false;
+        if (args.Exception is not (HttpRequestException or IOException))
+            return false;
+        await _policy.Sleep(_policy.DelayFor(Math.Max(1, args.CurrentFailedTry)), args.CancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -43,11 +43,11 @@ public sealed class ComputeService : BaseClientService
     public static async Task<ComputeService> CreateAsync(ComputeServiceOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        options ??= new ComputeServiceOptions();
-        var endpoint = ComputeEndpoint.Resolve(options.Endpoint);
-        options.Endpoint = endpoint.AbsoluteUri;
-        options.Credential ??= await ComputeCredentials.ResolveAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        return new ComputeService(options);
+        var resolved = options?.Copy() ?? new ComputeServiceOptions();
+        var endpoint = ComputeEndpoint.Resolve(resolved.Endpoint);
+        resolved.Endpoint = endpoint.AbsoluteUri;
+        resolved.Credential ??= await ComputeCredentials.ResolveAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        return new ComputeService(resolved);
     }
 
     public override string Name => "compute";

@@ -29,4 +29,6 @@ public sealed class ComputeServiceOptions
 
     /// <summary>Where the HTTP stack comes from; tests put a stub handler here.</summary>
     public Google.Apis.Http.IHttpClientFactory? HttpClientFactory { get; set; }
+
+    internal ComputeServiceOptions Copy() => (ComputeServiceOptions)MemberwiseClone();
 }

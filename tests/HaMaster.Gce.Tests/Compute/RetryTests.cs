@@ -175,4 +175,48 @@ public sealed class RetryTests
             Retry = new ComputeRetryPolicy { MaxAttempts = 21 },
         }));
     }
+
+    [Fact]
+    public async Task A_reset_connection_is_retried_for_a_mutation_with_the_same_request_id()
+    {
+        var stub = new StubHandler((_, n) => n == 0
+            ? throw new HttpRequestException("Connection reset by peer")
+            : StubCompute.Json(200, StubCompute.Operation("op", "RUNNING")));
+        using var service = StubCompute.Service(stub);
+        var request = service.Instances.Delete("p", "us-central1-a", "demo-master-1a2");
+
+        await request.ExecuteAsync();
+
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.All(stub.Requests, r => Assert.Equal(request.RequestId, r.Query("requestId")));
+    }
+
+    [Fact]
+    public async Task A_reset_connection_is_not_retried_for_an_unsafe_post()
+    {
+        var stub = new StubHandler((_, _) => throw new HttpRequestException("Connection reset by peer"));
+        using var service = StubCompute.Service(stub);
+        var request = service.Instances.Stop("p", "z-a", "i");
+        request.RequestId = null!;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => request.ExecuteAsync());
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task A_non_json_error_body_still_gives_a_ComputeApiException()
+    {
+        var stub = StubHandler.Sequence(() => new HttpResponseMessage(HttpStatusCode.BadGateway)
+        {
+            Content = new StringContent("<html>bad gateway</html>", System.Text.Encoding.UTF8, "text/html"),
+        });
+        using var service = StubCompute.Service(stub);
+
+        var error = await Assert.ThrowsAsync<ComputeApiException>(() => service.Zones.Get("p", "z").ExecuteAsync());
+
+        Assert.Equal(HttpStatusCode.BadGateway, error.StatusCode);
+        Assert.Null(error.Reason);
+        Assert.Single(stub.Requests);
+        Assert.Contains("HTTP 502", error.Message);
+    }
 }
