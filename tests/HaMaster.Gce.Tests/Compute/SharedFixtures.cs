@@ -3,7 +3,8 @@ namespace HaMaster.Gce.Tests.Compute;
 /// <summary>
 /// Finds the recorded Compute fixtures in the shared folder beside the repository
 /// (<c>&lt;root&gt;/../shared/fixtures/compute</c>); they are read in place, never copied into the repo.
-/// In a git worktree the shared folder is found beside the main worktree.
+/// A checkout made elsewhere finds it beside the repository it was cloned from, beside the main
+/// worktree of a linked worktree, or beside one of its parent folders.
 /// </summary>
 internal static class SharedFixtures
 {
@@ -26,7 +27,9 @@ internal static class SharedFixtures
     private static string Locate()
     {
         var root = RepoRoot();
-        foreach (var candidate in new[] { root, MainWorktree(root) })
+        var candidates = new[] { root, MainWorktree(root), ClonedFrom(root) }
+            .Concat(Ancestors(root));
+        foreach (var candidate in candidates)
         {
             if (candidate is null)
                 continue;
@@ -44,6 +47,25 @@ internal static class SharedFixtures
             if (File.Exists(Path.Combine(dir.FullName, "HaMaster.sln")))
                 return dir.FullName;
         throw new DirectoryNotFoundException("HaMaster.sln was not found above the test assembly.");
+    }
+
+    private static IEnumerable<string> Ancestors(string root)
+    {
+        for (var dir = Directory.GetParent(root); dir is not null; dir = dir.Parent)
+            yield return dir.FullName;
+    }
+
+    /// <summary>For a clone of a local repository, that repository's folder (its origin URL is a path).</summary>
+    private static string? ClonedFrom(string root)
+    {
+        var config = Path.Combine(root, ".git", "config");
+        if (!File.Exists(config))
+            return null;
+        var url = File.ReadLines(config).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("url = ", StringComparison.Ordinal))?["url = ".Length..];
+        if (url is null || url.Contains("://", StringComparison.Ordinal))
+            return null;
+        url = url.StartsWith("file:", StringComparison.Ordinal) ? url["file:".Length..] : url;
+        return Path.GetFullPath(url.EndsWith(".git", StringComparison.Ordinal) && !Directory.Exists(Path.Combine(url, ".git")) ? Path.GetDirectoryName(url)! : url, root);
     }
 
     /// <summary>For a linked worktree (<c>.git</c> is a file naming its gitdir), the main worktree's folder.</summary>
