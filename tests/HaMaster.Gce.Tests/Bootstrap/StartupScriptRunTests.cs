@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
@@ -13,6 +14,7 @@ namespace HaMaster.Gce.Tests.Bootstrap;
 /// its absolute folders are moved under a temporary root, and <c>curl</c> and <c>systemctl</c> are
 /// stand-ins that serve metadata and release files from that root and record what was asked.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed class StartupScriptRunTests : IDisposable
 {
     private const string FakeCurl = """
