@@ -72,11 +72,7 @@ public sealed class LocalProvider : IReplicaProvider
         Directory.CreateDirectory(layout.Directory);
 
         if (!IsRunning(layout.EtcdMarker))
-        {
-            var arguments = EtcdCommandLine.Arguments(cluster, replica, bootstrap,
-                new EtcdCommandLine.Paths(layout.EtcdData, certificates.EtcdCertificate, certificates.EtcdKey, certificates.EtcdCa));
-            DetachedProcess.Start(Components.Etcd, arguments, layout.EtcdLog);
-        }
+            DetachedProcess.Start(Components.Etcd, EtcdArguments(cluster, replica, bootstrap, certificates), layout.EtcdLog);
 
         WriteEndpointConfig(cluster, replica, certificates, layout);
         if (!IsRunning(layout.EndpointMarker))
@@ -87,6 +83,14 @@ public sealed class LocalProvider : IReplicaProvider
 
         await WaitListeningAsync(replica, layout.EtcdMarker, Ports.EtcdClient, layout.EtcdLog, "etcd", cancellationToken).ConfigureAwait(false);
         await WaitListeningAsync(replica, layout.EndpointMarker, Ports.Api, layout.EndpointLog, "API endpoint", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The command line this provider runs a replica's etcd member with.</summary>
+    public IReadOnlyList<string> EtcdArguments(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates)
+    {
+        var layout = Layout(cluster, replica);
+        return EtcdCommandLine.Arguments(cluster, replica, bootstrap,
+            new EtcdCommandLine.Paths(layout.EtcdData, certificates.EtcdCertificate, certificates.EtcdKey, certificates.EtcdCa));
     }
 
     public async Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken)

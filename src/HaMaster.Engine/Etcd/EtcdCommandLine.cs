@@ -11,17 +11,39 @@ public static class EtcdCommandLine
 {
     public sealed record Paths(string DataDirectory, string Certificate, string Key, string TrustedCa);
 
+    /// <summary>
+    /// Who a member is on the command line: its name, where it listens and what it advertises, and
+    /// how it bootstraps. Providers differ only in these values and in <see cref="Paths"/>.
+    /// </summary>
+    public sealed record Member(
+        string Name,
+        IReadOnlyList<string> ListenClientUrls,
+        string AdvertiseClientUrl,
+        string PeerUrl,
+        string InitialCluster,
+        bool NewCluster,
+        string ClusterToken)
+    {
+        /// <summary>A member that listens for clients on its own address only (the Local provider).</summary>
+        public static Member For(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap) => new(
+            replica.Name, [replica.ClientUrl], replica.ClientUrl, replica.PeerUrl,
+            bootstrap.InitialClusterFlag, bootstrap.NewCluster, cluster.EtcdClusterToken);
+    }
+
     public static IReadOnlyList<string> Arguments(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, Paths paths) =>
+        Arguments(Member.For(cluster, replica, bootstrap), paths);
+
+    public static IReadOnlyList<string> Arguments(Member member, Paths paths) =>
     [
-        $"--name={replica.Name}",
+        $"--name={member.Name}",
         $"--data-dir={paths.DataDirectory}",
-        $"--listen-client-urls={replica.ClientUrl}",
-        $"--advertise-client-urls={replica.ClientUrl}",
-        $"--listen-peer-urls={replica.PeerUrl}",
-        $"--initial-advertise-peer-urls={replica.PeerUrl}",
-        $"--initial-cluster={bootstrap.InitialClusterFlag}",
-        $"--initial-cluster-state={(bootstrap.NewCluster ? "new" : "existing")}",
-        $"--initial-cluster-token={cluster.EtcdClusterToken}",
+        $"--listen-client-urls={string.Join(",", member.ListenClientUrls)}",
+        $"--advertise-client-urls={member.AdvertiseClientUrl}",
+        $"--listen-peer-urls={member.PeerUrl}",
+        $"--initial-advertise-peer-urls={member.PeerUrl}",
+        $"--initial-cluster={member.InitialCluster}",
+        $"--initial-cluster-state={(member.NewCluster ? "new" : "existing")}",
+        $"--initial-cluster-token={member.ClusterToken}",
         $"--cert-file={paths.Certificate}",
         $"--key-file={paths.Key}",
         $"--trusted-ca-file={paths.TrustedCa}",
