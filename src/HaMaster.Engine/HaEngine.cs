@@ -33,7 +33,7 @@ public sealed class HaEngine
 
     public ClusterState LoadCluster(string cluster) => _store.Load(cluster);
 
-    public IReadOnlyList<string> ZonesOf(ClusterState state) => _providers(state.Provider).Zones(state.Zone);
+    public IReadOnlyList<string> ZonesOf(ClusterState state) => _providers(state.Provider).Zones(state.Project, state.Zone);
 
     public async Task<HaCluster> NewClusterAsync(NewClusterRequest request, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed class HaEngine
         var provider = _providers(request.Provider);
         provider.CheckPrerequisites();
         var zone = request.Zone ?? provider.DefaultZone;
-        var zones = provider.Zones(null);
+        var zones = provider.Zones(request.Project, null);
         if (!zones.Contains(zone))
             throw new HaException(ErrorIds.UnknownZone,
                 $"'{zone}' is not a zone of the {request.Provider} provider.", $"Use one of: {string.Join(", ", zones)}.", zone);
@@ -102,7 +102,7 @@ public sealed class HaEngine
     /// <summary>The zone a replica would be added to: the named one (validated), else the allowed zone with the fewest replicas.</summary>
     public string ResolveZone(ClusterState state, string? zone)
     {
-        var zones = _providers(state.Provider).Zones(state.Zone);
+        var zones = _providers(state.Provider).Zones(state.Project, state.Zone);
         if (zone is not null)
         {
             if (!zones.Contains(zone)) throw UnknownZone(state, zone, zones);

@@ -37,7 +37,7 @@ public sealed class LocalProvider : IReplicaProvider
 
     public void CheckPrerequisites() => _ = Components;
 
-    public IReadOnlyList<string> Zones(string? clusterZone) => LocalZones;
+    public IReadOnlyList<string> Zones(string? project, string? clusterZone) => LocalZones;
 
     public Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken)
     {

@@ -16,8 +16,11 @@ public interface IReplicaProvider
     /// <summary>Throws a <see cref="Errors.HaException"/> naming what to install when something is missing.</summary>
     void CheckPrerequisites();
 
-    /// <summary>The zones replicas may use: for a new cluster (<paramref name="clusterZone"/> null) or beside an existing cluster's zone.</summary>
-    IReadOnlyList<string> Zones(string? clusterZone);
+    /// <summary>
+    /// The zones replicas may use: for a new cluster (<paramref name="clusterZone"/> null) or beside an
+    /// existing cluster's zone (a cloud provider: the zones of its region, in <paramref name="project"/>).
+    /// </summary>
+    IReadOnlyList<string> Zones(string? project, string? clusterZone);
 
     /// <summary>The zone a new cluster goes to when the user names none.</summary>
     string DefaultZone { get; }

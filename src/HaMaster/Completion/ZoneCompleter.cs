@@ -21,12 +21,13 @@ public sealed class ZoneCompleter : IArgumentCompleter
         var store = CompletionSource.Store();
         var kind = ProviderKind.Local;
         string? clusterZone = null;
+        var project = CompletionSource.Bound(fakeBoundParameters, "Project");
         try
         {
             if (CompletionSource.Bound(fakeBoundParameters, "Cluster") is { } cluster)
             {
                 var state = store.Load(cluster);
-                (kind, clusterZone) = (state.Provider, state.Zone);
+                (kind, project, clusterZone) = (state.Provider, state.Project, state.Zone);
             }
             else if (CompletionSource.Bound(fakeBoundParameters, "Provider") is { } provider && !Enum.TryParse(provider, ignoreCase: true, out kind))
             {
@@ -37,7 +38,7 @@ public sealed class ZoneCompleter : IArgumentCompleter
         {
             return [];
         }
-        var zones = Cache.Get($"{kind}/{clusterZone}", () => Providers.Create(kind, store.Directory).Zones(clusterZone), Budget);
+        var zones = Cache.Get($"{kind}/{project}/{clusterZone}", () => Providers.Create(kind, store.Directory).Zones(project, clusterZone), Budget);
         return CompletionSource.Matching(zones ?? [], wordToComplete);
     }
 }

@@ -59,7 +59,7 @@ public sealed class FlowPlanTests : IDisposable
         public ProviderKind Kind => ProviderKind.Local;
         public string DefaultZone => "local-a";
         public void CheckPrerequisites() { }
-        public IReadOnlyList<string> Zones(string? clusterZone) => ["local-a"];
+        public IReadOnlyList<string> Zones(string? project, string? clusterZone) => ["local-a"];
         public string AllocateReplicaAddress(ClusterState cluster) => $"127.9.9.{cluster.Replicas.Count + 2}";
         public Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken) => throw Unused();
         public Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken) => throw Unused();
