@@ -52,6 +52,26 @@ public static class TrustValidation
         };
     }
 
+    /// <summary>
+    /// Like <see cref="CallbackTrusting"/>, for a client that reaches many hosts through one handler
+    /// (HttpClient, gRPC): the certificate must also name the host the connection was opened to, the
+    /// address or DNS name of the URL (the SslStream's target host). Without a target host nothing is accepted.
+    /// </summary>
+    public static RemoteCertificateValidationCallback CallbackTrustingForTargetHost(X509Certificate2 ca)
+    {
+        RemoteCertificateValidationCallback trusted = CallbackTrusting(ca);
+        return (sender, certificate, chain, errors) =>
+        {
+            if (sender is not SslStream { TargetHostName: { Length: > 0 } host } || certificate is null)
+            {
+                return false;
+            }
+
+            using X509Certificate2? owned = certificate is X509Certificate2 ? null : new X509Certificate2(certificate);
+            return trusted(sender, certificate, chain, errors) && NamesHost(owned ?? (X509Certificate2)certificate, host);
+        };
+    }
+
     private static bool IsTrustedBy(X509Certificate2 presented, X509Certificate2 ca, Oid? requiredUsage, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(presented);

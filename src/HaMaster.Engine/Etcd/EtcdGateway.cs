@@ -9,7 +9,8 @@ namespace HaMaster.Engine.Etcd;
 
 /// <summary>
 /// etcd v3 over gRPC with mutual TLS (dotnet-etcd), one channel per member, each request bounded by
-/// <see cref="RequestTimeout"/>. Server certificates are accepted only from the cluster's etcd CA.
+/// <see cref="RequestTimeout"/>. Server certificates are accepted only from the cluster's etcd CA, and
+/// only when they name the address connected to.
 /// </summary>
 public sealed class EtcdGateway : IEtcdGateway
 {
@@ -120,7 +121,7 @@ public sealed class EtcdGateway : IEtcdGateway
             SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = new System.Security.Cryptography.X509Certificates.X509CertificateCollection { _credentials.ClientCertificate },
-                RemoteCertificateValidationCallback = TrustValidation.CallbackTrusting(_credentials.TrustedCa),
+                RemoteCertificateValidationCallback = TrustValidation.CallbackTrustingForTargetHost(_credentials.TrustedCa),
             },
         };
         return new EtcdClient(_mapEndpoint(endpoint), configureChannelOptions: options =>

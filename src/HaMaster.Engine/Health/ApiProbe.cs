@@ -5,7 +5,8 @@ namespace HaMaster.Engine.Health;
 
 /// <summary>
 /// Asks an API endpoint's <c>/readyz</c> over TLS verified against the cluster CA (never
-/// "insecure"): the answer counts only from a server holding a certificate of this cluster.
+/// "insecure"): the answer counts only from a server holding a certificate of this cluster that
+/// names the address asked.
 /// </summary>
 public sealed class ApiProbe : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class ApiProbe : IDisposable
         {
             ConnectTimeout = timeout,
             PooledConnectionLifetime = TimeSpan.Zero,
-            SslOptions = { RemoteCertificateValidationCallback = TrustValidation.CallbackTrusting(clusterCa) },
+            SslOptions = { RemoteCertificateValidationCallback = TrustValidation.CallbackTrustingForTargetHost(clusterCa) },
         };
         _client = new HttpClient(handler) { Timeout = timeout };
     }

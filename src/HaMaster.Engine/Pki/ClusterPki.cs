@@ -7,7 +7,8 @@ namespace HaMaster.Engine.Pki;
 
 /// <summary>
 /// A cluster's certificates on disk: the cluster CA, the etcd CA, the module's own etcd client
-/// identity and one API and one etcd key pair per replica. Private keys are owner-only.
+/// identity and one API and one etcd key pair per replica. Private keys are owner-only, and so are
+/// the folders that hold them.
 /// </summary>
 public sealed class ClusterPki
 {
@@ -25,6 +26,7 @@ public sealed class ClusterPki
 
     public void CreateAuthorities(string cluster, DateTimeOffset now)
     {
+        CreateOwnerOnlyFolder(Directory);
         var clusterCa = CertificateAuthority.Create($"{cluster}-ca", now);
         PemFile.WriteCertificate(ClusterCaFile, clusterCa.CertificatePem);
         PemFile.WritePrivateKey(ClusterCaKeyFile, clusterCa.PrivateKeyPem);
@@ -54,6 +56,9 @@ public sealed class ClusterPki
     public ReplicaCertificateFiles IssueReplica(string replica, IPAddress replicaAddress, IPAddress clusterAddress, DateTimeOffset now)
     {
         var files = FilesFor(replica);
+        CreateOwnerOnlyFolder(Directory);
+        CreateOwnerOnlyFolder(Path.Combine(Directory, "replicas"));
+        CreateOwnerOnlyFolder(Path.GetDirectoryName(files.ApiKey)!);
         var clusterCa = LoadAuthority(ClusterCaFile, ClusterCaKeyFile);
         var api = clusterCa.Issue(ClusterCertificates.ApiServer(replica, replicaAddress, clusterAddress, ClusterCertificates.DefaultServiceAddress), now);
         PemFile.WriteCertificate(files.ApiCertificate, api.CertificatePem);
@@ -76,6 +81,24 @@ public sealed class ClusterPki
         new(PemFile.LoadCertificate(EtcdCaFile), PemFile.LoadWithKey(EtcdClientCertificateFile, EtcdClientKeyFile));
 
     public X509Certificate2 LoadClusterCa() => PemFile.LoadCertificate(ClusterCaFile);
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// A folder that holds private keys is its owner's alone (0700), so others cannot even list the
+    /// keys; a folder made before this rule is narrowed too.
+    /// </summary>
+    private static void CreateOwnerOnlyFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(folder);
+            return;
+        }
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
+        System.IO.Directory.CreateDirectory(folder, OwnerOnly);
+        if (File.GetUnixFileMode(folder) != OwnerOnly) File.SetUnixFileMode(folder, OwnerOnly);
+    }
 
     private static CertificateAuthority LoadAuthority(string certificateFile, string keyFile) =>
         CertificateAuthority.Load(File.ReadAllText(certificateFile), File.ReadAllText(keyFile));

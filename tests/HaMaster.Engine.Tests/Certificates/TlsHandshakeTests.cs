@@ -96,6 +96,22 @@ public sealed class TlsHandshakeTests : IDisposable
     }
 
     [Fact]
+    public async Task Target_host_check_accepts_a_certificate_only_when_it_names_the_host_connected_to()
+    {
+        using X509Certificate2 serverCertificate = _authority.Issue(
+            new CertificateRequestSpec("replica-9", ["replica-9"], [IPAddress.Parse("10.9.9.9")], CertificateUsage.Server), _now).ToX509();
+        await using LoopbackTlsServer named = LoopbackTlsServer.Start(serverCertificate);
+        await using LoopbackTlsServer unnamed = LoopbackTlsServer.Start(serverCertificate);
+
+        byte[] echo = await LoopbackTlsClient.ExchangeAsync(
+            named.Port, "replica-9", TrustValidation.CallbackTrustingForTargetHost(_caCertificate), null, Payload, _deadline.Token);
+        Assert.Equal(Payload, echo);
+
+        await Assert.ThrowsAsync<AuthenticationException>(() => LoopbackTlsClient.ExchangeAsync(
+            unnamed.Port, "127.0.0.1", TrustValidation.CallbackTrustingForTargetHost(_caCertificate), null, Payload, _deadline.Token));
+    }
+
+    [Fact]
     public async Task Client_rejects_a_client_only_certificate_presented_by_a_server()
     {
         using X509Certificate2 clientOnly = _authority.Issue(
