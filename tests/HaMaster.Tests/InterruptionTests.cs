@@ -37,12 +37,15 @@ public sealed class InterruptionTests : IDisposable
     public void Two_processes_changing_one_cluster_are_serialized()
     {
         _ps.Run("New-HaCluster -Name duo", throwOnError: true);
-        using var first = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster duo", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "promote:3" });
+        var release = Path.Combine(_ps.Home, "release");
+        using var first = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster duo",
+            new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "promote:600", ["HAMASTER_DRILL_RELEASE"] = release });
         Eventually.True(() => PendingStep("duo") == "promote", TimeSpan.FromSeconds(60), "the first add to hold the lock");
         using var second = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster duo -Verbose");
+        Eventually.True(() => second.Output.Contains("Waiting for another HaMaster command"), TimeSpan.FromSeconds(60), "the second add to wait for the lock");
+        File.WriteAllText(release, "");
         Assert.Equal(0, first.WaitForExit(TimeSpan.FromMinutes(2)));
         Assert.Equal(0, second.WaitForExit(TimeSpan.FromMinutes(2)));
-        Assert.Contains("Waiting for another HaMaster command", second.Output);
         var members = _ps.Get<EtcdMember>("Get-EtcdMember duo");
         Assert.Equal(3, members.Count);
         Assert.All(members, m => Assert.True(m.Healthy && !m.IsLearner, m.Problem));
