@@ -1,3 +1,5 @@
+using HaMaster.Engine.Errors;
+using System.Security.Cryptography;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using HaMaster.Engine.Certificates;
@@ -78,9 +80,9 @@ public sealed class ClusterPki
     }
 
     public EtcdCredentials LoadEtcdCredentials() =>
-        new(PemFile.LoadCertificate(EtcdCaFile), PemFile.LoadWithKey(EtcdClientCertificateFile, EtcdClientKeyFile));
+        Readable(() => new EtcdCredentials(PemFile.LoadCertificate(EtcdCaFile), PemFile.LoadWithKey(EtcdClientCertificateFile, EtcdClientKeyFile)));
 
-    public X509Certificate2 LoadClusterCa() => PemFile.LoadCertificate(ClusterCaFile);
+    public X509Certificate2 LoadClusterCa() => Readable(() => PemFile.LoadCertificate(ClusterCaFile));
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -100,6 +102,22 @@ public sealed class ClusterPki
         if (File.GetUnixFileMode(folder) != OwnerOnly) File.SetUnixFileMode(folder, OwnerOnly);
     }
 
-    private static CertificateAuthority LoadAuthority(string certificateFile, string keyFile) =>
-        CertificateAuthority.Load(File.ReadAllText(certificateFile), File.ReadAllText(keyFile));
+    private CertificateAuthority LoadAuthority(string certificateFile, string keyFile) =>
+        Readable(() => CertificateAuthority.Load(File.ReadAllText(certificateFile), File.ReadAllText(keyFile)));
+
+    /// <summary>A damaged or missing certificate or key file is reported as such, with what to do.</summary>
+    private T Readable<T>(Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException or IOException)
+        {
+            throw new HaException(ErrorIds.StateCorrupt,
+                $"A certificate or key of the cluster in '{Directory}' cannot be read: {e.Message}",
+                "Restore the cluster's pki folder from a backup; HaMaster cannot issue new certificates without its certificate authorities.",
+                Directory, e);
+        }
+    }
 }
