@@ -44,7 +44,8 @@ public sealed record ClusterHealth(
                     problems.Add($"etcd member {orphan.IdHex} ({orphan.PeerUrls.FirstOrDefault()}) belongs to no replica");
             if (LoadBalancer is { } lb)
             {
-                if (lb.Status != "Running") problems.Add($"load balancer {lb.Name} is {lb.Status}");
+                if (lb.Status != "Running")
+                    problems.Add($"load balancer {lb.Name} is {lb.Status} (start it again with: Get-MasterReplica -Cluster {State.Name} | Start-MasterReplica)");
                 foreach (var backend in lb.Backends.Where(b => !b.Healthy && Find(b.Replica)?.Healthy == true))
                     problems.Add($"load balancer backend {backend.Replica} is {backend.State}");
             }

@@ -1,0 +1,87 @@
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Pki;
+using HaMaster.Local.Processes;
+
+namespace HaMaster.Tests;
+
+/// <summary>Fault drills on real clusters: what the user sees, and that the documented command restores service.</summary>
+public sealed class FaultDrillTests : IDisposable
+{
+    private readonly PowerShellSession _ps = new();
+
+    [Fact]
+    public void A_killed_load_balancer_is_reported_and_restored_by_starting_the_replicas()
+    {
+        _ps.Run("New-HaCluster -Name lbk | Add-MasterReplica", throwOnError: true);
+        var balancer = DetachedProcess.FindByMarker(Path.Combine(ClusterFolder("lbk"), "lb"));
+        Assert.NotEmpty(balancer);
+        balancer.ToList().ForEach(pid => DetachedProcess.Signal(pid, 9));
+
+        var cluster = _ps.Get<HaCluster>("Get-HaCluster lbk").Single();
+        Assert.Equal("Degraded", cluster.Status);
+        var problem = Assert.Single(cluster.Problems, p => p.StartsWith("load balancer", StringComparison.Ordinal));
+        Assert.Contains("Stopped", problem);
+        Assert.Contains("Get-MasterReplica -Cluster lbk | Start-MasterReplica", problem);
+
+        _ps.Run("Get-MasterReplica -Cluster lbk | Start-MasterReplica", throwOnError: true);
+
+        cluster = _ps.Get<HaCluster>("Get-HaCluster lbk").Single();
+        Assert.True(cluster.Status == "Healthy", string.Join("; ", cluster.Problems));
+        Assert.Equal("Running", cluster.LoadBalancer!.Status);
+    }
+
+    [Fact]
+    public async Task Killing_the_etcd_leader_under_write_load_loses_no_acknowledged_write()
+    {
+        _ps.Run("New-HaCluster -Name wl | Add-MasterReplica -Count 2", throwOnError: true);
+        var replicas = _ps.Get<MasterReplica>("Get-MasterReplica wl");
+        var leader = replicas.Single(r => r.EtcdRole == "Leader");
+        var endpoints = replicas.Select(r => $"https://{r.InternalAddress}:2379").ToList();
+        using var etcd = new EtcdGateway(new ClusterPki(Path.Combine(ClusterFolder("wl"), "pki")).LoadEtcdCredentials());
+        using var stop = new CancellationTokenSource();
+        var acknowledged = new List<string>();
+        var killedAt = -1;
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var key = $"/drill/{i:D6}";
+                foreach (var endpoint in endpoints)
+                {
+                    try
+                    {
+                        await etcd.PutAsync(endpoint, key, "v", CancellationToken.None);
+                        lock (acknowledged) acknowledged.Add(key);
+                        break;
+                    }
+                    catch (EtcdRequestException)
+                    {
+                    }
+                }
+                await Task.Delay(20);
+            }
+        });
+
+        Eventually.True(() => Count() >= 20, TimeSpan.FromSeconds(30), "writes before the crash");
+        foreach (var pid in DetachedProcess.FindByMarker($"--data-dir={Path.Combine(ClusterFolder("wl"), "replicas", leader.Name, "etcd-data")}"))
+            DetachedProcess.Signal(pid, 9);
+        killedAt = Count();
+        Eventually.True(() => Count() >= killedAt + 20, TimeSpan.FromSeconds(60), "writes to go on after the leader's crash");
+        stop.Cancel();
+        await writer;
+
+        var survivor = endpoints.First(e => !e.Contains($"//{leader.InternalAddress}:", StringComparison.Ordinal));
+        foreach (var key in acknowledged)
+            Assert.Equal("v", await etcd.GetAsync(survivor, key, CancellationToken.None));
+        Assert.Contains(_ps.Get<MasterReplica>("Get-MasterReplica wl"), r => r.Name == leader.Name && r.Unhealthy);
+
+        int Count()
+        {
+            lock (acknowledged) return acknowledged.Count;
+        }
+    }
+
+    private string ClusterFolder(string cluster) => Path.Combine(_ps.Home, "clusters", cluster);
+
+    public void Dispose() => _ps.Dispose();
+}
