@@ -164,6 +164,10 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Start-MasterReplica", async session =>
         {
             var record = session.RequireReplica(replica);
+            if ((await session.Provider.InspectAsync(session.State, record, cancellationToken).ConfigureAwait(false)).Status == ReplicaStatus.Missing)
+                throw new HaException(ErrorIds.ReplicaDataLost,
+                    $"Replica '{record.Name}' of cluster '{cluster}' has lost its data; started empty, its etcd member could not rejoin with its old identity.",
+                    $"Replace it: Repair-MasterReplica -Cluster {cluster} -Name {record.Name}.", record.Name);
             session.Progress.Report("Starting its etcd member and API endpoint", 20);
             await session.Provider.StartReplicaAsync(session.State, record, Recovery.ExistingClusterBootstrap(session.State), session.Pki.FilesFor(record.Name), cancellationToken).ConfigureAwait(false);
             await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);

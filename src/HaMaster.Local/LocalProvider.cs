@@ -117,6 +117,8 @@ public sealed class LocalProvider : IReplicaProvider
         var layout = Layout(cluster, replica);
         var etcd = IsRunning(layout.EtcdMarker);
         var endpoint = IsRunning(layout.EndpointMarker);
+        if (etcd && !Directory.Exists(layout.EtcdData))
+            return new ReplicaRuntime(ReplicaStatus.Running, ["its data directory was deleted while etcd runs on it; replace it (Repair-MasterReplica)"]);
         if (etcd && endpoint) return new ReplicaRuntime(ReplicaStatus.Running, []);
         if (!Directory.Exists(layout.EtcdData) && !etcd && !endpoint)
             return new ReplicaRuntime(ReplicaStatus.Missing, ["its data directory is missing"]);

@@ -81,6 +81,33 @@ public sealed class FaultDrillTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_deleted_data_directory_is_reported_and_the_replica_replaced()
+    {
+        _ps.Run("New-HaCluster -Name dd | Add-MasterReplica -Count 2", throwOnError: true);
+        var replicas = _ps.Get<MasterReplica>("Get-MasterReplica dd");
+        var running = replicas.First(r => r.EtcdRole == "Follower");
+        var stopped = replicas.Last(r => r.EtcdRole == "Follower");
+
+        Directory.Delete(Path.Combine(ClusterFolder("dd"), "replicas", running.Name, "etcd-data"), recursive: true);
+        var seen = _ps.Get<MasterReplica>($"Get-MasterReplica dd -Name {running.Name}").Single();
+        Assert.True(seen.Unhealthy);
+        Assert.Contains(seen.Problems, p => p.Contains("data directory was deleted"));
+
+        var replaced = _ps.Get<MasterReplica>("Get-MasterReplica dd | Where Unhealthy | Replace-MasterReplica");
+        Assert.True(Assert.Single(replaced).Healthy, string.Join("; ", replaced[0].Problems));
+        Assert.Empty(DetachedProcess.FindByMarker(Path.Combine(ClusterFolder("dd"), "replicas", running.Name)));
+
+        // A stopped replica whose data is gone is not started empty: it must be replaced.
+        _ps.Run($"Stop-MasterReplica -Cluster dd -Name {stopped.Name}", throwOnError: true);
+        Directory.Delete(Path.Combine(ClusterFolder("dd"), "replicas", stopped.Name), recursive: true);
+        var error = _ps.Run($"Start-MasterReplica -Cluster dd -Name {stopped.Name}").SingleError();
+        Assert.StartsWith("ReplicaDataLost,", error.FullyQualifiedErrorId);
+        Assert.Contains($"Repair-MasterReplica -Cluster dd -Name {stopped.Name}", error.ErrorDetails.RecommendedAction);
+        Assert.Empty(DetachedProcess.FindByMarker(Path.Combine(ClusterFolder("dd"), "replicas", stopped.Name)));
+        Assert.True(Assert.Single(_ps.Get<MasterReplica>($"Repair-MasterReplica -Cluster dd -Name {stopped.Name}")).Healthy);
+    }
+
     private string ClusterFolder(string cluster) => Path.Combine(_ps.Home, "clusters", cluster);
 
     public void Dispose() => _ps.Dispose();

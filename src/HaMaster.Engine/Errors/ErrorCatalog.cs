@@ -31,6 +31,7 @@ public static class ErrorCatalog
         new(ErrorIds.EtcdRequestFailed, HaErrorCategory.ConnectionError, "An etcd request failed or was not answered; the message quotes etcd."),
         new(ErrorIds.PromotionTimedOut, HaErrorCategory.OperationTimeout, "A new etcd learner did not catch up with the leader in time; the join was rolled back."),
         new(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout, "A replica did not become a healthy voter with a ready API in time."),
+        new(ErrorIds.ReplicaDataLost, HaErrorCategory.InvalidOperation, "A replica's data is gone; it cannot rejoin with its old identity and must be replaced (Repair-MasterReplica)."),
         new(ErrorIds.OperationTimedOut, HaErrorCategory.OperationTimeout, "A component did not answer in time."),
         new(ErrorIds.UnexpectedError, HaErrorCategory.NotSpecified, "A failure HaMaster does not know; the message says what failed."),
     ];

@@ -27,6 +27,7 @@ public static class ErrorIds
     public const string EtcdRequestFailed = "EtcdRequestFailed";
     public const string PromotionTimedOut = "PromotionTimedOut";
     public const string ReplicaNotReady = "ReplicaNotReady";
+    public const string ReplicaDataLost = "ReplicaDataLost";
     public const string OperationTimedOut = "OperationTimedOut";
     public const string UnexpectedError = "UnexpectedError";
 }
