@@ -123,7 +123,9 @@ public sealed class LocalProvider : IReplicaProvider
         if (!Directory.Exists(layout.EtcdData) && !etcd && !endpoint)
             return new ReplicaRuntime(ReplicaStatus.Missing, ["its data directory is missing"]);
         var problems = new List<string>();
-        if (!etcd) problems.Add("etcd process is not running");
+        if (!etcd) problems.Add(ComponentLog.LastFailure(layout.EtcdLog) is { } failure
+            ? $"etcd process is not running (last error in its log: {failure})"
+            : "etcd process is not running");
         if (!endpoint) problems.Add("API endpoint process is not running");
         return new ReplicaRuntime(etcd || endpoint ? ReplicaStatus.Partial : ReplicaStatus.Stopped, problems);
     }
