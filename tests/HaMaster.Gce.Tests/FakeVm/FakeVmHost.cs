@@ -151,6 +151,32 @@ public sealed class FakeVmHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> answers true; an exception counts as false (a member
+    /// not yet serving). On time-out throws with the last exception, every VM's state and log tails.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Exception? last = null;
+        while (true)
+        {
+            try
+            {
+                if (await condition().ConfigureAwait(false)) return;
+                last = null;
+            }
+            catch (Exception e)
+            {
+                last = e;
+            }
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException($"Not within {timeout.TotalSeconds:0.#} s: {what}."
+                    + (last is null ? "" : $" Last error: {last.GetType().Name}: {last.Message}") + $"\n{DescribeAll()}", last);
+            await Task.Delay(PollInterval).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Waits until the VM of instance <paramref name="name"/> reports <paramref name="health"/> (HEALTHY or UNHEALTHY).</summary>
     public Task WaitForHealthAsync(string name, string health, TimeSpan timeout) =>
         WaitUntilAsync(() => Vm(name)?.Health == health, timeout, $"{name} {health}");
