@@ -77,6 +77,10 @@ public sealed class FakeVm
     internal DateTime EtcdStartedAt { get; set; }
     internal DateTime EndpointStartedAt { get; set; }
     internal string ClusterCaFile { get; set; } = "";
+    internal EndpointSettings? Endpoint { get; set; }
+
+    /// <summary>The external address of the instance's access config at boot or since it last changed, or null; the endpoint also listens there.</summary>
+    public string? ExternalAddress { get; internal set; }
 
     public FakeVmState State { get { lock (_gate) return _state; } internal set { lock (_gate) _state = value; } }
     /// <summary>The instance status last read from the stand-in (RUNNING, STOPPING, TERMINATED, …).</summary>
@@ -102,3 +106,6 @@ public sealed class FakeVm
 
     public override string ToString() => $"{Name} ({InternalAddress}, {State}, {Health})";
 }
+
+/// <summary>The endpoint's files and etcd client settings, from kube-apiserver's flags in the startup script.</summary>
+internal sealed record EndpointSettings(string CertFile, string KeyFile, string EtcdEndpoint, string EtcdCaFile, string EtcdCertFile, string EtcdKeyFile, string GitVersion);

@@ -1,4 +1,5 @@
 using System.Net;
+using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Pki;
 using HaMaster.Gce.Bootstrap;
@@ -89,9 +90,21 @@ public sealed class FakeVmClusterTests : IAsyncLifetime
         await _host.WaitUntilAsync(async () => await etcd.GetAsync(vms[2].EtcdClientUrl, "/fakevm/written-on-first", CancellationToken.None) == "hello",
             Deadline, "the value put on the first member is read on the third");
 
+        // Through Compute's one-to-one NAT a VM answers on its external address too; when the address
+        // changes under a running VM (the frontend moving the cluster address), the endpoint follows.
+        var first = vms[0];
+        Assert.True(_host.EphemeralAddressPool.Contains(first.ExternalAddress!), first.ExternalAddress);
+        await _host.WaitUntilAsync(() => ReadyAsync(pki, first.ExternalAddress!, checkName: false), Deadline, "the first VM answers on its ephemeral external address");
+        var ephemeral = first.ExternalAddress!;
+        await _compute.WaitAsync(await _compute.Instances.DeleteAccessConfig(Project, first.Zone, first.Name, "external-nat").ExecuteAsync());
+        await _compute.WaitAsync(await _compute.Instances.AddAccessConfig(Project, first.Zone, first.Name,
+            new AccessConfig { Name = "external-nat", Type = AccessConfig.OneToOneNat, NatIP = clusterAddress }).ExecuteAsync());
+        await _host.WaitUntilAsync(() => ReadyAsync(pki, clusterAddress, checkName: true), Deadline, "the first VM answers on the cluster address");
+        await _host.WaitUntilAsync(async () => !await ReadyAsync(pki, ephemeral, checkName: false), Deadline, "the released ephemeral address no longer answers");
+
         // The load balancer the Gce frontend builds: a legacy HTTP health check on a target pool,
         // reported per forwarding rule.
-        await CreatePoolAsync(clusterAddress);
+        await CreatePoolAsync();
         await _host.WaitUntilAsync(() => vms.All(v => v.Health == "HEALTHY"), Deadline, "every endpoint ready");
         foreach (var vm in vms) Assert.Equal(HealthStatus.Healthy, await PoolHealthAsync(vm));
 
@@ -150,7 +163,7 @@ public sealed class FakeVmClusterTests : IAsyncLifetime
         await _compute.WaitAsync(await _compute.Instances.Insert(Project, zone, instance).ExecuteAsync());
     }
 
-    private async Task CreatePoolAsync(string clusterAddress)
+    private async Task CreatePoolAsync()
     {
         var name = $"{Cluster}-master";
         await _compute.WaitAsync(await _compute.HttpHealthChecks.Insert(Project, new HttpHealthCheck
@@ -168,11 +181,31 @@ public sealed class FakeVmClusterTests : IAsyncLifetime
         await _compute.WaitAsync(await _compute.ForwardingRules.Insert(Project, Region, new ForwardingRule
         {
             Name = name,
-            IPAddress = clusterAddress,
             IPProtocol = "TCP",
             PortRange = $"{KubeApiServerCommandLine.SecurePort}",
             Target = $"projects/{Project}/regions/{Region}/targetPools/{name}",
         }).ExecuteAsync());
+    }
+
+    /// <summary>/readyz at address:443 trusting the cluster CA; with <paramref name="checkName"/> the certificate must name the address.</summary>
+    private static async Task<bool> ReadyAsync(ClusterPki pki, string address, bool checkName)
+    {
+        using var ca = pki.LoadClusterCa();
+        using var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.Zero,
+            SslOptions = { RemoteCertificateValidationCallback = TrustValidation.CallbackTrusting(ca, checkName ? address : null) },
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await client.GetAsync($"https://{address}:{KubeApiServerCommandLine.SecurePort}/readyz");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     private async Task<string?> PoolHealthAsync(FakeVm vm)

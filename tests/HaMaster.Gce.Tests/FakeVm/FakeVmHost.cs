@@ -25,6 +25,9 @@ public sealed class FakeVmHost : IAsyncDisposable
     /// <summary>Upper bound for any single stop, so a stuck process cannot hang a test.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>Linux's SIGHUP: the endpoint reloads its config (and listeners).</summary>
+    private const int Sighup = 1;
+
     private readonly ComputeStandIn _standIn;
     private readonly FakeVmAddressBlock _block;
     private readonly Dictionary<string, FakeVm> _vms = new(StringComparer.Ordinal);
@@ -265,7 +268,11 @@ public sealed class FakeVmHost : IAsyncDisposable
             if (status == "RUNNING")
             {
                 if (vm.State == FakeVmState.Stopped) Boot(vm, instance);
-                else if (vm.State == FakeVmState.Running) RestartExited(vm);
+                else if (vm.State == FakeVmState.Running)
+                {
+                    FollowExternalAddress(vm, instance);
+                    RestartExited(vm);
+                }
             }
             else if (vm.State != FakeVmState.Stopped)
             {
@@ -322,22 +329,16 @@ public sealed class FakeVmHost : IAsyncDisposable
             // The endpoint in place of kube-apiserver: its TLS identity and etcd client identity are the
             // files kube-apiserver's flags name. kube-apiserver reaches etcd on 127.0.0.1; here the
             // member's internal address (127.0.0.1:2379 would be shared by every fake VM).
-            var config = JsonSerializer.Serialize(new
-            {
-                replica = vm.Name,
-                listen = new[] { $"{vm.InternalAddress}:{vm.ApiPort}" },
-                certFile = FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "tls-cert-file")),
-                keyFile = FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "tls-private-key-file")),
-                etcd = new
-                {
-                    endpoint = vm.EtcdClientUrl,
-                    caFile = FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "etcd-cafile")),
-                    certFile = FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "etcd-certfile")),
-                    keyFile = FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "etcd-keyfile")),
-                },
-                gitVersion = plan.KubernetesVersion,
-            }, new JsonSerializerOptions { WriteIndented = true });
-            File.WriteAllText(vm.EndpointConfig, config);
+            vm.Endpoint = new EndpointSettings(
+                FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "tls-cert-file")),
+                FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "tls-private-key-file")),
+                vm.EtcdClientUrl,
+                FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "etcd-cafile")),
+                FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "etcd-certfile")),
+                FakeVmBootPlan.Rooted(vm.RootFolder, FakeVmBootPlan.Flag(api, "etcd-keyfile")),
+                plan.KubernetesVersion);
+            vm.ExternalAddress = ExternalAddressOf(instance);
+            WriteEndpointConfig(vm);
 
             vm.LastError = null;
             vm.Boots++;
@@ -398,6 +399,41 @@ public sealed class FakeVmHost : IAsyncDisposable
         vm.EndpointPid = DetachedProcess.Start(program, arguments, vm.EndpointLog);
         vm.EndpointStartedAt = DateTime.UtcNow;
     }
+
+    /// <summary>
+    /// kube-apiserver binds 0.0.0.0, so a VM answers on its internal address and, through Compute's
+    /// one-to-one NAT, on the external address of its access config while it has one.
+    /// </summary>
+    private static void WriteEndpointConfig(FakeVm vm)
+    {
+        var settings = vm.Endpoint!;
+        var listen = new List<string> { $"{vm.InternalAddress}:{vm.ApiPort}" };
+        if (vm.ExternalAddress is { } external) listen.Add($"{external}:{vm.ApiPort}");
+        var config = JsonSerializer.Serialize(new
+        {
+            replica = vm.Name,
+            listen,
+            certFile = settings.CertFile,
+            keyFile = settings.KeyFile,
+            etcd = new { endpoint = settings.EtcdEndpoint, caFile = settings.EtcdCaFile, certFile = settings.EtcdCertFile, keyFile = settings.EtcdKeyFile },
+            gitVersion = settings.GitVersion,
+        }, new JsonSerializerOptions { WriteIndented = true });
+        File.WriteAllText(vm.EndpointConfig + ".tmp", config);
+        File.Move(vm.EndpointConfig + ".tmp", vm.EndpointConfig, overwrite: true);
+    }
+
+    /// <summary>The access config's address changed while the VM runs (the frontend moving the cluster address): the endpoint reloads.</summary>
+    private static void FollowExternalAddress(FakeVm vm, JsonObject instance)
+    {
+        var external = ExternalAddressOf(instance);
+        if (external == vm.ExternalAddress) return;
+        vm.ExternalAddress = external;
+        WriteEndpointConfig(vm);
+        if (vm.EndpointRunning) DetachedProcess.Signal(vm.EndpointPid, Sighup);
+    }
+
+    private static string? ExternalAddressOf(JsonObject instance) =>
+        instance["networkInterfaces"]?[0]?["accessConfigs"]?[0]?["natIP"]?.GetValue<string>();
 
     /// <summary>systemd's Restart=always: a process of a running VM that exited is started again after <see cref="RestartDelay"/>.</summary>
     private void RestartExited(FakeVm vm)
