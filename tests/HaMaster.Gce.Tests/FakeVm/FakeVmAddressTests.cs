@@ -71,6 +71,31 @@ public sealed class FakeVmAddressTests : IAsyncLifetime
         Assert.Empty(DetachedProcess.FindByMarker(folder));
     }
 
+    [Fact]
+    public async Task A_new_harness_stops_and_removes_what_a_killed_run_left()
+    {
+        var parent = Path.Combine(Path.GetTempPath(), $"hamaster-fakevm-parent-{Guid.NewGuid():N}");
+        var leftover = Path.Combine(parent, FakeVmLeftovers.FolderPrefix + "deadbeef00");
+        Directory.CreateDirectory(leftover);
+        File.WriteAllText(Path.Combine(leftover, "owner"), "999999999 0");
+        var pid = DetachedProcess.Start("/bin/sh", ["-c", "sleep 300", leftover], Path.Combine(leftover, "sleep.log"));
+        try
+        {
+            Assert.True(DetachedProcess.IsRunning(pid, leftover));
+            await using (var next = new FakeVmHost(_standIn, parent))
+            {
+                Assert.False(DetachedProcess.IsRunning(pid, leftover));
+                Assert.False(Directory.Exists(leftover));
+                Assert.True(Directory.Exists(next.Folder));
+            }
+        }
+        finally
+        {
+            await DetachedProcess.StopAllAsync(leftover, graceful: false, TimeSpan.FromSeconds(5), CancellationToken.None);
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
     private async Task InsertAsync(string name, string? networkIP)
     {
         var instance = new Instance

@@ -46,8 +46,11 @@ public sealed class FakeVmHost : IAsyncDisposable
     public FakeVmHost(ComputeStandIn standIn, string? parentFolder = null)
     {
         _standIn = standIn ?? throw new ArgumentNullException(nameof(standIn));
-        Folder = Path.Combine(parentFolder ?? Path.GetTempPath(), $"hamaster-fakevm-{Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant()}");
+        var parent = parentFolder ?? Path.GetTempPath();
+        FakeVmLeftovers.CleanUp(parent);
+        Folder = Path.Combine(parent, $"{FakeVmLeftovers.FolderPrefix}{Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant()}");
         Directory.CreateDirectory(Folder);
+        FakeVmLeftovers.RecordOwner(Folder);
         _block = FakeVmAddressBlock.Reserve(Folder);
         InternalAddressPool = new AddressPool(_block.Prefix, 2, 99);
         StaticAddressPool = new AddressPool(_block.Prefix, 100, 179);
