@@ -6,13 +6,25 @@ namespace HaMaster.Testing.Compute;
 
 public sealed partial class ComputeStandIn
 {
-    // Static external addresses come from 198.51.100.0/24 (TEST-NET-2), ephemeral external ones from
-    // 203.0.113.0/24 (TEST-NET-3), internal ones from 10.128.0.0/9 (a /20 per region as in auto-mode networks).
-    private const string StaticPrefix = "198.51.100.";
-    private const string EphemeralPrefix = "203.0.113.";
-    private int _staticCursor = 9;
-    private int _ephemeralCursor = 9;
+    // By default static external addresses come from 198.51.100.0/24 (TEST-NET-2), ephemeral external
+    // ones from 203.0.113.0/24 (TEST-NET-3), internal ones from 10.128.0.0/9 (a /20 per region as in
+    // auto-mode networks). Tests that must reach the addresses set loopback pools instead.
+    private int _staticCursor = -1;
+    private int _ephemeralCursor = -1;
+    private int _internalPoolCursor = -1;
     private readonly Dictionary<string, int> _internalCursor = new(StringComparer.Ordinal);
+
+    /// <summary>Where static external addresses come from. Default 198.51.100.10–254.</summary>
+    public AddressPool StaticAddressPool { get; set; } = new("198.51.100", 10, 254);
+
+    /// <summary>Where ephemeral external addresses come from (access configs without natIP, rules without IPAddress). Default 203.0.113.10–254.</summary>
+    public AddressPool EphemeralAddressPool { get; set; } = new("203.0.113", 10, 254);
+
+    /// <summary>
+    /// Where internal addresses (an instance's networkIP when the insert gives none, INTERNAL
+    /// addresses) come from, in every region. Default null: a /20 per region in 10.128.0.0/9.
+    /// </summary>
+    public AddressPool? InternalAddressPool { get; set; }
 
     private HashSet<string> UsedIps()
     {
@@ -42,23 +54,27 @@ public sealed partial class ComputeStandIn
         return used;
     }
 
-    private string AllocateExternal(bool isStatic)
+    private string AllocateExternal(bool isStatic) => isStatic
+        ? FromPool(StaticAddressPool, ref _staticCursor, "IN_USE_ADDRESSES")
+        : FromPool(EphemeralAddressPool, ref _ephemeralCursor, "IN_USE_ADDRESSES");
+
+    // Cycles through the pool without reusing a released address at once, like a real pool.
+    private string FromPool(AddressPool pool, ref int cursor, string quota)
     {
         var used = UsedIps();
-        var prefix = isStatic ? StaticPrefix : EphemeralPrefix;
-        for (var n = 0; n < 245; n++)
+        var size = pool.Last - pool.First + 1;
+        for (var n = 0; n < size; n++)
         {
-            // Cycle through .10-.254 without reusing a released address at once, like a real pool.
-            ref var cursor = ref isStatic ? ref _staticCursor : ref _ephemeralCursor;
-            cursor = cursor >= 254 ? 10 : cursor + 1;
-            var ip = prefix + cursor;
+            cursor = cursor < pool.First || cursor >= pool.Last ? pool.First : cursor + 1;
+            var ip = $"{pool.Prefix}.{cursor}";
             if (!used.Contains(ip)) return ip;
         }
-        throw ApiException.QuotaExceeded($"Quota 'IN_USE_ADDRESSES' exceeded.  Limit: 245.0 (the stand-in's {prefix}0/24 pool is exhausted).");
+        throw ApiException.QuotaExceeded($"Quota '{quota}' exceeded.  Limit: {size}.0 (the stand-in's pool {pool} is exhausted).");
     }
 
     private string AllocateInternal(string region)
     {
+        if (InternalAddressPool is { } pool) return FromPool(pool, ref _internalPoolCursor, "INTERNAL_ADDRESSES");
         var used = UsedIps();
         var index = _geography.FindIndex(g => g.Region == region);
         var second = 128 + (index < 0 ? 0 : index) * 2;
