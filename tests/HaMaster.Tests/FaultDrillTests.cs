@@ -108,6 +108,56 @@ public sealed class FaultDrillTests : IDisposable
         Assert.True(Assert.Single(_ps.Get<MasterReplica>($"Repair-MasterReplica -Cluster dd -Name {stopped.Name}")).Healthy);
     }
 
+    [Fact]
+    public async Task A_full_disk_under_one_replica_is_reported_with_its_cause_and_the_replica_replaced()
+    {
+        _ps.Run("New-HaCluster -Name full | Add-MasterReplica -Count 2", throwOnError: true);
+        var victim = _ps.Get<MasterReplica>("Get-MasterReplica full").First(r => r.EtcdRole == "Follower");
+        var data = Path.Combine(ClusterFolder("full"), "replicas", victim.Name, "etcd-data");
+        _ps.Run($"Stop-MasterReplica -Cluster full -Name {victim.Name}", throwOnError: true);
+
+        // Its data moves to a small file system with about 1 MiB to spare, then it starts again.
+        var saved = data + ".saved";
+        Directory.Move(data, saved);
+        Directory.CreateDirectory(data);
+        var used = Directory.GetFiles(saved, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Sh($"mount -t tmpfs -o size={used + 1024 * 1024},mode=0700 tmpfs '{data}' && cp -a '{saved}/.' '{data}/'");
+        try
+        {
+            _ps.Run($"Start-MasterReplica -Cluster full -Name {victim.Name}", throwOnError: true);
+
+            var replicas = _ps.Get<MasterReplica>("Get-MasterReplica full");
+            using var etcd = new EtcdGateway(new ClusterPki(Path.Combine(ClusterFolder("full"), "pki")).LoadEtcdCredentials());
+            var endpoint = replicas.Where(r => r.Name != victim.Name).Select(r => $"https://{r.InternalAddress}:2379").First();
+            var value = new string('x', 64 * 1024);
+            for (var i = 0; i < 64 && _ps.Get<MasterReplica>($"Get-MasterReplica full -Name {victim.Name}").Single().Healthy; i++)
+                for (var j = 0; j < 8; j++)
+                    await etcd.PutAsync(endpoint, $"/fill/{i}/{j}", value, CancellationToken.None);
+
+            var seen = _ps.Get<MasterReplica>($"Get-MasterReplica full -Name {victim.Name}").Single();
+            Assert.True(seen.Unhealthy);
+            Assert.Contains(seen.Problems, p => p.Contains("no space left on device"));
+            Assert.Equal("Degraded", _ps.Get<HaCluster>("Get-HaCluster full").Single().Status);
+
+            // The operator frees the disk (here: unmounts it); the replacement goes elsewhere.
+            Sh($"umount '{data}'");
+            var replaced = _ps.Get<MasterReplica>("Get-MasterReplica full | Where Unhealthy | Replace-MasterReplica");
+            Assert.True(Assert.Single(replaced).Healthy, string.Join("; ", replaced[0].Problems));
+            Assert.Equal("Healthy", _ps.Get<HaCluster>("Get-HaCluster full").Single().Status);
+        }
+        finally
+        {
+            Sh($"umount '{data}' 2>/dev/null || true");
+        }
+    }
+
+    private static void Sh(string command)
+    {
+        using var shell = System.Diagnostics.Process.Start("/bin/sh", ["-c", command])!;
+        shell.WaitForExit();
+        Assert.True(shell.ExitCode == 0, $"'{command}' failed ({shell.ExitCode})");
+    }
+
     private string ClusterFolder(string cluster) => Path.Combine(_ps.Home, "clusters", cluster);
 
     public void Dispose() => _ps.Dispose();
