@@ -56,7 +56,7 @@ public sealed class HaEngine
                     $"Choose another name, or remove the existing cluster with Remove-HaCluster -Name {request.Name}.", request.Name);
 
             var providerData = new Dictionary<string, string>();
-            var address = await provider.ReserveClusterAddressAsync(request.Name, providerData, cancellationToken).ConfigureAwait(false);
+            var address = await provider.ReserveClusterAddressAsync(request with { Zone = zone }, providerData, cancellationToken).ConfigureAwait(false);
             var state = new ClusterState
             {
                 Name = request.Name,

@@ -39,9 +39,9 @@ public sealed class LocalProvider : IReplicaProvider
 
     public IReadOnlyList<string> Zones(string? project, string? clusterZone) => LocalZones;
 
-    public Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken)
+    public Task<string> ReserveClusterAddressAsync(NewClusterRequest request, IDictionary<string, string> providerData, CancellationToken cancellationToken)
     {
-        var prefix = LoopbackBlocks.Reserve(_directory.StateFile(cluster));
+        var prefix = LoopbackBlocks.Reserve(_directory.StateFile(request.Name));
         providerData[BlockKey] = prefix;
         return Task.FromResult($"{prefix}.1");
     }

@@ -25,8 +25,12 @@ public interface IReplicaProvider
     /// <summary>The zone a new cluster goes to when the user names none.</summary>
     string DefaultZone { get; }
 
-    /// <summary>Reserves the cluster's stable address; what it records goes into <paramref name="providerData"/>.</summary>
-    Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reserves the cluster's stable address for <paramref name="request"/> (its <c>Zone</c> already
+    /// resolved; a cloud provider also reads <c>Project</c> and <c>Region</c>); what it records goes into
+    /// <paramref name="providerData"/>.
+    /// </summary>
+    Task<string> ReserveClusterAddressAsync(NewClusterRequest request, IDictionary<string, string> providerData, CancellationToken cancellationToken);
 
     Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken);
 

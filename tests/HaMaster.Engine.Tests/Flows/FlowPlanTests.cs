@@ -61,7 +61,7 @@ public sealed class FlowPlanTests : IDisposable
         public void CheckPrerequisites() { }
         public IReadOnlyList<string> Zones(string? project, string? clusterZone) => ["local-a"];
         public string AllocateReplicaAddress(ClusterState cluster) => $"127.9.9.{cluster.Replicas.Count + 2}";
-        public Task<string> ReserveClusterAddressAsync(string cluster, IDictionary<string, string> providerData, CancellationToken cancellationToken) => throw Unused();
+        public Task<string> ReserveClusterAddressAsync(NewClusterRequest request, IDictionary<string, string> providerData, CancellationToken cancellationToken) => throw Unused();
         public Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken) => throw Unused();
         public Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) => throw Unused();
         public Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken) => throw Unused();

@@ -1,0 +1,139 @@
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Providers;
+using Xunit;
+
+namespace HaMaster.Gce.Tests.GceProviderTests;
+
+/// <summary>Replica VMs: created as kube-up would, started, stopped, deleted, inspected; each step idempotent.</summary>
+public sealed class GceProviderReplicaTests : GceProviderTestBase
+{
+    [Fact]
+    public async Task The_first_replica_is_a_labelled_tagged_VM_holding_the_static_address()
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+
+        var instance = Instance(first)!;
+        Assert.Equal("RUNNING", (string?)instance["status"]);
+        Assert.Equal(state.Address, NatIP(instance));
+        Assert.Equal(state.Address, first.ExternalAddress);
+        Assert.Equal(first.InternalAddress, (string?)instance["networkInterfaces"]![0]!["networkIP"]);
+        Assert.EndsWith("/machineTypes/e2-standard-2", (string?)instance["machineType"]);
+        Assert.Equal("demo", (string?)instance["labels"]!["cluster"]);
+        Assert.Equal("master", (string?)instance["labels"]!["role"]);
+        Assert.Equal("demo-master", (string?)instance["tags"]!["items"]![0]);
+        Assert.True((bool?)instance["disks"]![0]!["autoDelete"]);
+        var keys = instance["metadata"]!["items"]!.AsArray().Select(i => (string?)i!["key"]).ToList();
+        Assert.Contains("startup-script", keys);
+        Assert.Contains("ssh-keys", keys);
+        var sshKeys = (string?)instance["metadata"]!["items"]!.AsArray().Single(i => (string?)i!["key"] == "ssh-keys")!["value"];
+        Assert.StartsWith("hamaster:ssh-ed25519 ", sshKeys);
+        var reserved = Resource($"regions/{Region}/addresses/demo-master-ip")!;
+        Assert.Equal("IN_USE", (string?)reserved["status"]);
+    }
+
+    [Fact]
+    public async Task A_later_replica_gets_an_ephemeral_address()
+    {
+        var state = await NewClusterAsync();
+        await AddReplicaAsync(state, "demo-master", ZoneA);
+        var second = await AddReplicaAsync(state, "demo-master-a1b", ZoneB);
+
+        var nat = NatIP(Instance(second));
+        Assert.NotNull(nat);
+        Assert.NotEqual(state.Address, nat);
+    }
+
+    [Fact]
+    public async Task Starting_a_running_replica_again_changes_nothing()
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        var mutations = StandIn.MutationCount;
+
+        await Provider.StartReplicaAsync(state, first, Bootstrap(state), Certificates(first.Name), CancellationToken.None);
+
+        Assert.Equal(mutations, StandIn.MutationCount);
+    }
+
+    [Fact]
+    public async Task A_crashed_replica_is_started_again()
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        StandIn.SetInstanceStatus(Project, ZoneA, first.Name, "TERMINATED");
+        Assert.Equal(ReplicaStatus.Stopped, (await Provider.InspectAsync(state, first, CancellationToken.None)).Status);
+
+        await Provider.StartReplicaAsync(state, first, Bootstrap(state), Certificates(first.Name), CancellationToken.None);
+
+        Assert.Equal("RUNNING", (string?)Instance(first)!["status"]);
+        Assert.Equal(1, StandIn.CountCalls("instances.start"));
+        Assert.Equal(0, StandIn.CountCalls("instances.setMetadata"));
+        Assert.Equal(state.Address, NatIP(Instance(first)));
+    }
+
+    [Fact]
+    public async Task Stop_delete_and_inspect_follow_the_VM()
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        Assert.Equal(new ReplicaRuntime(ReplicaStatus.Running, []).Status, (await Provider.InspectAsync(state, first, CancellationToken.None)).Status);
+
+        await Provider.StopReplicaAsync(state, first, graceful: false, CancellationToken.None);
+        Assert.Equal("TERMINATED", (string?)Instance(first)!["status"]);
+        var stopped = await Provider.InspectAsync(state, first, CancellationToken.None);
+        Assert.Equal(ReplicaStatus.Stopped, stopped.Status);
+        Assert.Contains("TERMINATED", stopped.Problems.Single());
+        var mutations = StandIn.MutationCount;
+        await Provider.StopReplicaAsync(state, first, graceful: true, CancellationToken.None);
+        Assert.Equal(mutations, StandIn.MutationCount);
+
+        await Provider.DeleteReplicaAsync(state, first, CancellationToken.None);
+        Assert.Null(Instance(first));
+        var missing = await Provider.InspectAsync(state, first, CancellationToken.None);
+        Assert.Equal(ReplicaStatus.Missing, missing.Status);
+        Assert.Contains("does not exist", missing.Problems.Single());
+        await Provider.DeleteReplicaAsync(state, first, CancellationToken.None);
+        await Provider.StopReplicaAsync(state, first, graceful: false, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_booting_VM_is_partial()
+    {
+        var state = await NewClusterAsync();
+        var replica = new ReplicaRecord { Name = "demo-master", Zone = ZoneA, InternalAddress = Provider.AllocateReplicaAddress(state) };
+        state.Replicas.Add(replica);
+        StandIn.InstanceBootTime = TimeSpan.FromSeconds(2);
+        var start = Provider.StartReplicaAsync(state, replica, Bootstrap(state), Certificates(replica.Name), CancellationToken.None);
+
+        ReplicaRuntime? runtime = null;
+        for (var i = 0; i < 100 && runtime?.Status != ReplicaStatus.Partial; i++)
+        {
+            await Task.Delay(50);
+            runtime = await Provider.InspectAsync(state, replica, CancellationToken.None);
+        }
+
+        Assert.Equal(ReplicaStatus.Partial, runtime!.Status);
+        Assert.Contains("starting", runtime.Problems.Single());
+        await start;
+        Assert.Equal(ReplicaStatus.Running, (await Provider.InspectAsync(state, replica, CancellationToken.None)).Status);
+    }
+
+    [Fact]
+    public async Task The_module_keys_are_kept_owner_only_and_reused()
+    {
+        var state = await NewClusterAsync();
+        await AddReplicaAsync(state, "demo-master", ZoneA);
+
+        var folder = Provider.GceDirectory(Cluster);
+        foreach (var file in new[] { GceProvider.SshKeyFile, GceProvider.ServiceAccountKeyFile })
+        {
+            var path = Path.Combine(folder, file);
+            Assert.True(File.Exists(path));
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+        Assert.Equal(Provider.SshKey(Cluster).PublicKey, Provider.SshKey(Cluster).PublicKey);
+        Assert.Equal(Provider.ServiceAccountKey(Cluster), Provider.ServiceAccountKey(Cluster));
+    }
+}
