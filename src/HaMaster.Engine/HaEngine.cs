@@ -65,6 +65,7 @@ public sealed class HaEngine
                 Region = request.Region,
                 Zone = zone,
                 Address = address,
+                ApiPort = provider.ApiPort,
                 MultiZone = request.MultiZone,
                 EtcdQuorumReads = request.EtcdQuorumReads,
                 CreatedAt = DateTimeOffset.UtcNow,

@@ -73,6 +73,8 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
 
     public ProviderKind Kind => ProviderKind.Gce;
 
+    public int ApiPort => KubeApiServerCommandLine.SecurePort;
+
     public GceProviderOptions Options => _options;
 
     // ----- prerequisites, zones -------------------------------------------------------------------

@@ -109,6 +109,8 @@ public sealed class LocalProvider : IReplicaProvider
         if (Directory.Exists(replicasFolder) && !Directory.EnumerateFileSystemEntries(replicasFolder).Any()) Directory.Delete(replicasFolder);
     }
 
+    public int ApiPort => Ports.Api;
+
     public Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) =>
         Task.FromResult(Inspect(cluster, replica));
 

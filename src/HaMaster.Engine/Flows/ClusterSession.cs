@@ -88,7 +88,7 @@ public sealed class ClusterSession : IDisposable
                 problem = $"its etcd member does not answer: {e.Reason}";
                 return false;
             }
-            problem = await Api.ReadyProblemAsync(replica.InternalAddress, Ports.Api, cancellationToken).ConfigureAwait(false);
+            problem = await Api.ReadyProblemAsync(replica.InternalAddress, State.ApiPort, cancellationToken).ConfigureAwait(false);
             return problem is null;
         }, timeout, cancellationToken).ConfigureAwait(false);
         return ready ? null : problem;
@@ -100,7 +100,7 @@ public sealed class ClusterSession : IDisposable
         string? problem = null;
         var ready = await Waiter.UntilAsync(async () =>
         {
-            problem = await Api.ReadyProblemAsync(address, Ports.Api, cancellationToken).ConfigureAwait(false);
+            problem = await Api.ReadyProblemAsync(address, State.ApiPort, cancellationToken).ConfigureAwait(false);
             return problem is null;
         }, timeout, cancellationToken).ConfigureAwait(false);
         return ready ? null : problem;

@@ -22,7 +22,10 @@ public sealed class ClusterState
     /// <summary>Provider-specific bookkeeping, such as the loopback block on the Local provider.</summary>
     public Dictionary<string, string> ProviderData { get; init; } = new();
 
-    public string Endpoint => $"https://{Address}:{Ports.Api}";
+    /// <summary>The port the API servers listen on (the provider's; absent from older state files: Local's).</summary>
+    public int ApiPort { get; init; } = Ports.Api;
+
+    public string Endpoint => $"https://{Address}:{ApiPort}";
 
     public IEnumerable<ReplicaRecord> ActiveReplicas => Replicas.Where(r => r.Phase == ReplicaPhase.Active);
 

@@ -22,6 +22,9 @@ public interface IReplicaProvider
     /// </summary>
     IReadOnlyList<string> Zones(string? project, string? clusterZone);
 
+    /// <summary>The port API servers listen on, on every replica and on the cluster address.</summary>
+    int ApiPort { get; }
+
     /// <summary>The zone a new cluster goes to when the user names none.</summary>
     string DefaultZone { get; }
 

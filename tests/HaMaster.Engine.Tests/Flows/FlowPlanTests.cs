@@ -58,6 +58,7 @@ public sealed class FlowPlanTests : IDisposable
     {
         public ProviderKind Kind => ProviderKind.Local;
         public string DefaultZone => "local-a";
+        public int ApiPort => 6443;
         public void CheckPrerequisites() { }
         public IReadOnlyList<string> Zones(string? project, string? clusterZone) => ["local-a"];
         public string AllocateReplicaAddress(ClusterState cluster) => $"127.9.9.{cluster.Replicas.Count + 2}";
