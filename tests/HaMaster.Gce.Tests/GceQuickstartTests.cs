@@ -40,6 +40,11 @@ public sealed class GceQuickstartTests : IAsyncLifetime
 
         var cluster = Single<HaCluster>(runspace, "New-HaCluster -Name demo -Provider Gce -Project hamaster-test -Zone us-central1-a");
         Assert.Equal("Healthy", cluster.Status);
+        // Zones complete from the cluster's region; a cold cache may answer empty at first (it never waits over 1 s).
+        string[] zones = [];
+        Assert.True(SpinWait.SpinUntil(() => (zones = CompleteZones(runspace)).Length > 0, TimeSpan.FromSeconds(20)), "zones never completed");
+        Assert.Contains("us-central1-a", zones);
+        Assert.All(zones, z => Assert.StartsWith("us-central1-", z));
         Assert.Equal(2, Run(runspace, "Add-MasterReplica -Cluster demo -Count 2").OfType<MasterReplica>().Count());
         var replicas = Run(runspace, "Get-MasterReplica demo").OfType<MasterReplica>().ToList();
         Assert.Equal(3, replicas.Count);
@@ -57,6 +62,10 @@ public sealed class GceQuickstartTests : IAsyncLifetime
         Run(runspace, "Remove-HaCluster demo -Force");
         Assert.Empty(_standIn.Inventory());
     }
+
+    private string[] CompleteZones(System.Management.Automation.Runspaces.Runspace runspace) =>
+        Run(runspace, "$line = 'Add-MasterReplica -Cluster demo -Zone us'; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText")
+            .OfType<string>().ToArray();
 
     private T Single<T>(System.Management.Automation.Runspaces.Runspace runspace, string script) => Assert.Single(Run(runspace, script).OfType<T>());
 

@@ -31,7 +31,7 @@ public sealed class BadInputTests : IClassFixture<BadInputFixture>
         { $"New-HaCluster -Name {new string('a', 51)}", "InvalidClusterName" },
         { "New-HaCluster -Name fresh -Zone nowhere", "UnknownZone" },
         { "New-HaCluster -Name fresh -Project my-project", "ProviderParameterNotSupported" },
-        { "New-HaCluster -Name fresh -Provider Gce", "ProviderNotAvailable" },
+        { "New-HaCluster -Name fresh -Provider Gce", "UnknownZone" },
         { "New-HaCluster -Name ok", "ClusterExists" },
         { "Get-HaCluster -Name nope", "ClusterNotFound" },
         { "Get-MasterReplica -Cluster nope", "ClusterNotFound" },
