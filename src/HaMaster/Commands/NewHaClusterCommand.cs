@@ -46,20 +46,20 @@ public sealed class NewHaClusterCommand : HaCmdlet
     public string Name { get; set; } = "";
 
     /// <summary>
-    /// Where the replicas run. Local (the default): each replica is a group of processes on this machine with its own loopback address (127.x.y.z), behind HAProxy from the second replica on. Gce: each replica is a Compute Engine VM behind a network load balancer; a build of the module without the Gce provider refuses it with the error ProviderNotAvailable.
+    /// Where the replicas run. Local (the default): each replica is a group of processes on this machine with its own loopback address (127.x.y.z), behind HAProxy from the second replica on. Gce: each replica is a Compute Engine VM (its startup script runs etcd and kube-apiserver) behind a network load balancer from the second replica on; credentials come from Application Default Credentials or CLOUDSDK_AUTH_ACCESS_TOKEN_FILE.
     /// </summary>
     [Parameter]
     public ProviderKind Provider { get; set; } = ProviderKind.Local;
 
     /// <summary>
-    /// The zone of the first replica; it becomes the cluster's zone. By default the provider's default zone: local-a for the Local provider, whose zones are local-a, local-b and local-c. A zone the provider does not have fails with the error UnknownZone. Without -MultiZone every later replica stays in this zone.
+    /// The zone of the first replica; it becomes the cluster's zone. By default the provider's default zone: local-a for the Local provider, whose zones are local-a, local-b and local-c; for Gce, CLOUDSDK_COMPUTE_ZONE, then gcloud's active configuration. A zone the provider does not have fails with the error UnknownZone. Without -MultiZone every later replica stays in this zone.
     /// </summary>
     [Parameter]
     [ArgumentCompleter(typeof(ZoneCompleter))]
     public string? Zone { get; set; }
 
     /// <summary>
-    /// The Compute Engine project of a Gce cluster. Applies to -Provider Gce only: with the Local provider it is refused (error ProviderParameterNotSupported), because a Local cluster lives on this machine. When omitted, the Gce provider uses its default project.
+    /// The Compute Engine project of a Gce cluster. Applies to -Provider Gce only: with the Local provider it is refused (error ProviderParameterNotSupported), because a Local cluster lives on this machine. When omitted, CLOUDSDK_CORE_PROJECT, then gcloud's active configuration.
     /// </summary>
     [Parameter]
     public string? Project { get; set; }
