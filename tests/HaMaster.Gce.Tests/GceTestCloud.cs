@@ -1,0 +1,95 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using HaMaster.Gce.Tests.FakeVm;
+using HaMaster.Runner;
+using HaMaster.Testing.Compute;
+using Xunit;
+
+namespace HaMaster.Gce.Tests;
+
+/// <summary>
+/// A Compute stand-in whose VMs run real etcd members and API endpoints, and a PowerShell session
+/// with the module pointed at it. The module reaches replicas' internal (loopback) addresses directly
+/// (HAMASTER_GCE_ETCD_ACCESS=Internal), as from a machine inside the VPC. Sets process environment
+/// variables: tests using it belong to the process-environment collection.
+/// </summary>
+public sealed class GceTestCloud : IAsyncDisposable
+{
+    public const string Project = "hamaster-test";
+    private readonly StringWriter _host = new();
+    private readonly Dictionary<string, string?> _savedEnvironment = new();
+
+    private GceTestCloud(ComputeStandIn standIn, FakeVmHost vms)
+    {
+        StandIn = standIn;
+        Vms = vms;
+        Home = Path.Combine(Path.GetTempPath(), $"hmgce-{Guid.NewGuid():N}"[..14]);
+        Directory.CreateDirectory(Home);
+        SetEnvironment("CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE", standIn.BaseUri.ToString());
+        SetEnvironment("HAMASTER_GCE_ETCD_ACCESS", "Internal");
+        SetEnvironment("HAMASTER_GCE_SUBNET_RANGE", $"{vms.AddressPrefix}.0/25");
+        Runspace = ScriptRunner.OpenRunspace(new ConsoleHost(_host));
+        Runspace.SessionStateProxy.SetVariable("HaMasterHome", Home);
+    }
+
+    public ComputeStandIn StandIn { get; }
+    public FakeVmHost Vms { get; }
+    public string Home { get; }
+    public Runspace Runspace { get; }
+
+    public static async Task<GceTestCloud> StartAsync()
+    {
+        var standIn = new ComputeStandIn();
+        await standIn.StartAsync();
+        var vms = new FakeVmHost(standIn);
+        vms.Start();
+        return new GceTestCloud(standIn, vms);
+    }
+
+    /// <summary>Runs a script that must not fail; returns its output objects.</summary>
+    public List<object> Run(string script)
+    {
+        var (output, errors) = Try(script);
+        Assert.True(errors.Count == 0, $"{script}: {string.Join(Environment.NewLine, errors.Select(Describe))}{Environment.NewLine}{Vms.DescribeAll()}");
+        return output;
+    }
+
+    public T Single<T>(string script) => Assert.Single(Run(script).OfType<T>());
+
+    public (List<object> Output, List<ErrorRecord> Errors) Try(string script)
+    {
+        using var shell = PowerShell.Create();
+        shell.Runspace = Runspace;
+        shell.AddScript(script);
+        var output = new List<object>();
+        var errors = new List<ErrorRecord>();
+        try
+        {
+            output.AddRange(shell.Invoke().Select(o => o.BaseObject));
+        }
+        catch (RuntimeException e)
+        {
+            errors.Add(e.ErrorRecord);
+        }
+        errors.AddRange(shell.Streams.Error);
+        return (output, errors);
+    }
+
+    public static string Describe(ErrorRecord error) => $"{error.FullyQualifiedErrorId}: {error.ErrorDetails?.Message ?? error.Exception.Message}";
+
+    private void SetEnvironment(string name, string value)
+    {
+        _savedEnvironment[name] = Environment.GetEnvironmentVariable(name);
+        Environment.SetEnvironmentVariable(name, value);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Try("Get-HaCluster -ErrorAction SilentlyContinue | Remove-HaCluster -Force -ErrorAction SilentlyContinue");
+        Runspace.Dispose();
+        foreach (var (name, value) in _savedEnvironment) Environment.SetEnvironmentVariable(name, value);
+        await Vms.DisposeAsync();
+        await StandIn.DisposeAsync();
+        if (Directory.Exists(Home)) Directory.Delete(Home, recursive: true);
+    }
+}
