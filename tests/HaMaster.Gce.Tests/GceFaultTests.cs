@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using HaMaster.Gce.Tests.Compute;
 using Xunit;
 
@@ -47,5 +49,71 @@ public sealed class GceFaultTests
 
         cloud.Run("Remove-HaCluster fr -Force");
         Assert.Empty(cloud.StandIn.Inventory());
+    }
+
+    [Fact]
+    public async Task An_add_killed_between_starting_the_VM_and_promoting_it_is_rolled_back_by_the_next_command()
+    {
+        await using var cloud = await GceTestCloud.StartAsync();
+        cloud.Run($"New-HaCluster -Name cut -Provider Gce -Project {GceTestCloud.Project} -Zone us-central1-a");
+
+        var script = Path.Combine(cloud.Home, "add.ps1");
+        File.WriteAllText(script, "Add-MasterReplica -Cluster cut");
+        var start = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
+        {
+            // This test project's runtime configuration: its bin folder relies on the ASP.NET Core
+            // framework (the stand-in's) for assemblies the runner's own configuration would not find.
+            ArgumentList =
+            {
+                "exec",
+                "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "HaMaster.Gce.Tests.runtimeconfig.json"),
+                "--depsfile", Path.Combine(AppContext.BaseDirectory, "HaMaster.Gce.Tests.deps.json"),
+                Path.Combine(AppContext.BaseDirectory, "HaMaster.Runner.dll"),
+                script,
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["HAMASTER_HOME"] = cloud.Home;
+        start.Environment["HAMASTER_DRILL_PAUSE"] = "promote:600";
+        using (var add = Process.Start(start)!)
+        {
+            var output = add.StandardOutput.ReadToEndAsync();
+            var errors = add.StandardError.ReadToEndAsync();
+            if (!SpinWait.SpinUntil(() => PendingStep(cloud, "cut") == "promote" || add.HasExited, TimeSpan.FromMinutes(2)) || add.HasExited)
+            {
+                if (!add.HasExited) add.Kill();
+                Assert.Fail($"the add never reached its promote step:\n{await output}\n{await errors}");
+            }
+            add.Kill();
+            add.WaitForExit();
+        }
+        var joining = cloud.StandIn.Inventory().Count(r => r.Contains("/instances/", StringComparison.Ordinal));
+        Assert.Equal(2, joining); // the first master and the half-joined VM
+
+        var next = cloud.Try("Add-MasterReplica -Cluster cut -WarningVariable warned; $warned");
+        Assert.True(next.Errors.Count == 0, string.Join("; ", next.Errors.Select(GceTestCloud.Describe)));
+        Assert.Contains(next.Output.OfType<System.Management.Automation.WarningRecord>(), w => w.Message.Contains("interrupted AddReplica"));
+        var replicas = cloud.Run("Get-MasterReplica cut").OfType<MasterReplica>().ToList();
+        Assert.Equal(2, replicas.Count);
+        Assert.All(replicas, r => Assert.True(r.Healthy, $"{r.Name}: {string.Join("; ", r.Problems)}"));
+        Assert.Equal(2, cloud.StandIn.Inventory().Count(r => r.Contains("/instances/", StringComparison.Ordinal)));
+        Assert.Equal(replicas.Select(r => r.Name).Order(), cloud.Run("Get-EtcdMember cut").OfType<EtcdMember>().Select(m => m.Name).Order());
+
+        cloud.Run("Remove-HaCluster cut -Force");
+        Assert.Empty(cloud.StandIn.Inventory());
+    }
+
+    private static string? PendingStep(GceTestCloud cloud, string cluster)
+    {
+        try
+        {
+            var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(cloud.Home, "clusters", cluster, "cluster.json"))).RootElement;
+            return state.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object ? pending.GetProperty("step").GetString() : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
+        }
     }
 }

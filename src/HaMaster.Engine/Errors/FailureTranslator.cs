@@ -23,6 +23,8 @@ public static class FailureTranslator
             EtcdRequestException etcd => new HaException(ErrorIds.EtcdRequestFailed, etcd.Message + also, CheckCluster, etcd.Endpoint, etcd),
             TimeoutException timeout => new HaException(ErrorIds.OperationTimedOut, timeout.Message + also,
                 "Check the machine's load and the components' logs, then run the command again. " + CheckCluster, target, timeout),
+            FileLoadException or BadImageFormatException => AssemblyNotLoaded(inner, also, target),
+            FileNotFoundException { FileName: { } file } when file.Contains(", Version=", StringComparison.Ordinal) => AssemblyNotLoaded(inner, also, target),
             UnauthorizedAccessException or IOException => new HaException(ErrorIds.StorageFailed, inner.Message + also,
                 "Check that the state folder ($HaMasterHome, $env:HAMASTER_HOME or ~/.hamaster) is a writable folder with free space, then run the command again.", target, inner),
             InvalidOperationException => new HaException(ErrorIds.ComponentFailed, inner.Message + also,
@@ -31,6 +33,10 @@ public static class FailureTranslator
                 "Run the command again with -Verbose; if it fails again, report it with that output.", target, inner),
         };
     }
+
+    private static HaException AssemblyNotLoaded(Exception failure, string also, object? target) =>
+        new(ErrorIds.UnexpectedError, $"HaMaster could not load one of its assemblies: {failure.Message}{also}",
+            "Reinstall the module (Install-Module HaMaster -Force) in a new PowerShell session.", target, failure);
 
     private static (Exception Inner, int Others) Unwrap(Exception failure)
     {

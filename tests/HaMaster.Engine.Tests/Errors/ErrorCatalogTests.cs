@@ -44,6 +44,10 @@ public sealed class ErrorCatalogTests
         Assert.Equal(ErrorIds.EtcdRequestFailed, etcd.ErrorId);
         Assert.Equal("https://127.0.0.2:2379", etcd.Target);
 
+        var missing = FailureTranslator.Translate(new FileNotFoundException("Could not load file or assembly 'X, Version=8.0.0.0'.", "X, Version=8.0.0.0, Culture=neutral"), "demo");
+        Assert.Equal(ErrorIds.UnexpectedError, missing.ErrorId);
+        Assert.Contains("Reinstall", missing.RecommendedAction);
+
         foreach (var failure in new Exception[] { new InvalidOperationException("HAProxy exited."), new UnauthorizedAccessException("denied"), new FormatException("odd") })
         {
             var translated = FailureTranslator.Translate(new AggregateException(failure), "demo");
