@@ -33,7 +33,7 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
     public async Task ServeFromMasterAsync(MasterInstance master, CancellationToken cancellationToken)
     {
         var address = await StaticAddressAsync(cancellationToken).ConfigureAwait(false);
-        await DeleteIfPresentAsync(compute.ForwardingRules.Delete(Project, Region, GceNames.ForwardingRule(cluster)), cancellationToken).ConfigureAwait(false);
+        await compute.DeleteIfPresentAsync(compute.ForwardingRules.Delete(Project, Region, GceNames.ForwardingRule(cluster)), cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(
             DeletePoolAndHealthCheckAsync(cancellationToken),
             AttachAddressAsync(master, address, cancellationToken)).ConfigureAwait(false);
@@ -52,8 +52,8 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
         var current = await AccessConfigAsync(master, cancellationToken).ConfigureAwait(false);
         if (current?.NatIP == address) return;
         if (current is not null)
-            await RunAsync(compute.Instances.DeleteAccessConfig(Project, master.Zone, master.Name, current.Name ?? AccessConfigName, Nic), cancellationToken).ConfigureAwait(false);
-        await RunAsync(compute.Instances.AddAccessConfig(Project, master.Zone, master.Name,
+            await compute.RunAsync(compute.Instances.DeleteAccessConfig(Project, master.Zone, master.Name, current.Name ?? AccessConfigName, Nic), cancellationToken).ConfigureAwait(false);
+        await compute.RunAsync(compute.Instances.AddAccessConfig(Project, master.Zone, master.Name,
             new AccessConfig { Name = AccessConfigName, Type = AccessConfig.OneToOneNat, NatIP = address }, Nic), cancellationToken).ConfigureAwait(false);
     }
 
@@ -63,8 +63,8 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
         var current = await AccessConfigAsync(master, cancellationToken).ConfigureAwait(false);
         if (current is not null && current.NatIP != staticAddress) return;
         if (current is not null)
-            await RunAsync(compute.Instances.DeleteAccessConfig(Project, master.Zone, master.Name, current.Name ?? AccessConfigName, Nic), cancellationToken).ConfigureAwait(false);
-        await RunAsync(compute.Instances.AddAccessConfig(Project, master.Zone, master.Name,
+            await compute.RunAsync(compute.Instances.DeleteAccessConfig(Project, master.Zone, master.Name, current.Name ?? AccessConfigName, Nic), cancellationToken).ConfigureAwait(false);
+        await compute.RunAsync(compute.Instances.AddAccessConfig(Project, master.Zone, master.Name,
             new AccessConfig { Name = AccessConfigName, Type = AccessConfig.OneToOneNat }, Nic), cancellationToken).ConfigureAwait(false);
     }
 
@@ -77,8 +77,8 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
     private async Task EnsurePoolAsync(IReadOnlyList<MasterInstance> masters, CancellationToken cancellationToken)
     {
         var healthCheck = GceNames.HealthCheck(cluster);
-        if (await GetOrNullAsync(compute.HttpHealthChecks.Get(Project, healthCheck), cancellationToken).ConfigureAwait(false) is null)
-            await InsertAsync(compute.HttpHealthChecks.Insert(Project, new HttpHealthCheck
+        if (await compute.HttpHealthChecks.Get(Project, healthCheck).GetOrNullAsync(cancellationToken).ConfigureAwait(false) is null)
+            await compute.InsertAsync(compute.HttpHealthChecks.Insert(Project, new HttpHealthCheck
             {
                 Name = healthCheck,
                 Port = ReadinessResponder.Port,
@@ -90,10 +90,10 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
             }), cancellationToken).ConfigureAwait(false);
 
         var wanted = masters.Select(m => ComputeLinks.Instance(Project, m.Zone, m.Name)).ToList();
-        var pool = await GetOrNullAsync(compute.TargetPools.Get(Project, Region, GceNames.TargetPool(cluster)), cancellationToken).ConfigureAwait(false);
+        var pool = await compute.TargetPools.Get(Project, Region, GceNames.TargetPool(cluster)).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
         if (pool is null)
         {
-            await InsertAsync(compute.TargetPools.Insert(Project, Region, new TargetPool
+            await compute.InsertAsync(compute.TargetPools.Insert(Project, Region, new TargetPool
             {
                 Name = GceNames.TargetPool(cluster),
                 HealthChecks = [ComputeLinks.HttpHealthCheck(Project, healthCheck)],
@@ -105,15 +105,15 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
         var missing = wanted.Where(w => !present.Any(p => ComputeLinks.SameResource(p, w))).ToArray();
         var extra = present.Where(p => !wanted.Any(w => ComputeLinks.SameResource(p, w))).Select(p => ComputeLinks.Tail(p)!).ToArray();
         await Task.WhenAll(
-            missing.Length > 0 ? RunAsync(compute.TargetPools.AddInstance(Project, Region, GceNames.TargetPool(cluster), missing), cancellationToken) : Task.CompletedTask,
-            extra.Length > 0 ? RunAsync(compute.TargetPools.RemoveInstance(Project, Region, GceNames.TargetPool(cluster), extra), cancellationToken) : Task.CompletedTask).ConfigureAwait(false);
+            missing.Length > 0 ? compute.RunAsync(compute.TargetPools.AddInstance(Project, Region, GceNames.TargetPool(cluster), missing), cancellationToken) : Task.CompletedTask,
+            extra.Length > 0 ? compute.RunAsync(compute.TargetPools.RemoveInstance(Project, Region, GceNames.TargetPool(cluster), extra), cancellationToken) : Task.CompletedTask).ConfigureAwait(false);
     }
 
     private async Task EnsureForwardingRuleAsync(string address, CancellationToken cancellationToken)
     {
         var name = GceNames.ForwardingRule(cluster);
-        if (await GetOrNullAsync(compute.ForwardingRules.Get(Project, Region, name), cancellationToken).ConfigureAwait(false) is not null) return;
-        await InsertAsync(compute.ForwardingRules.Insert(Project, Region, new ForwardingRule
+        if (await compute.ForwardingRules.Get(Project, Region, name).GetOrNullAsync(cancellationToken).ConfigureAwait(false) is not null) return;
+        await compute.InsertAsync(compute.ForwardingRules.Insert(Project, Region, new ForwardingRule
         {
             Name = name,
             IPAddress = address,
@@ -125,44 +125,7 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
 
     private async Task DeletePoolAndHealthCheckAsync(CancellationToken cancellationToken)
     {
-        await DeleteIfPresentAsync(compute.TargetPools.Delete(Project, Region, GceNames.TargetPool(cluster)), cancellationToken).ConfigureAwait(false);
-        await DeleteIfPresentAsync(compute.HttpHealthChecks.Delete(Project, GceNames.HealthCheck(cluster)), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RunAsync(ComputeMutation mutation, CancellationToken cancellationToken) =>
-        await compute.WaitAsync(await mutation.ExecuteAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-
-    private async Task InsertAsync(ComputeMutation insert, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(insert, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ComputeApiException e) when (e.IsAlreadyExists)
-        {
-        }
-    }
-
-    private async Task DeleteIfPresentAsync(ComputeMutation delete, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(delete, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ComputeApiException e) when (e.IsNotFound)
-        {
-        }
-    }
-
-    private static async Task<T?> GetOrNullAsync<T>(ComputeReadRequest<T> get, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            return await get.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ComputeApiException e) when (e.IsNotFound)
-        {
-            return null;
-        }
+        await compute.DeleteIfPresentAsync(compute.TargetPools.Delete(Project, Region, GceNames.TargetPool(cluster)), cancellationToken).ConfigureAwait(false);
+        await compute.DeleteIfPresentAsync(compute.HttpHealthChecks.Delete(Project, GceNames.HealthCheck(cluster)), cancellationToken).ConfigureAwait(false);
     }
 }

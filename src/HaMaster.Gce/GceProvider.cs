@@ -197,11 +197,11 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     private static async Task<string> EnsureAddressAsync(ComputeService compute, GceLocation location, string cluster, List<Func<Task>> created, CancellationToken cancellationToken)
     {
         var name = GceNames.Address(cluster);
-        var existing = await GetOrNullAsync(compute.Addresses.Get(location.Project, location.Region, name), cancellationToken).ConfigureAwait(false);
+        var existing = await compute.Addresses.Get(location.Project, location.Region, name).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            if (await InsertAsync(compute, compute.Addresses.Insert(location.Project, location.Region, new Address { Name = name, Description = $"HaMaster cluster {cluster}: the API address" }), cancellationToken).ConfigureAwait(false))
-                lock (created) created.Add(() => DeleteIfPresentAsync(compute, compute.Addresses.Delete(location.Project, location.Region, name), CancellationToken.None));
+            if (await compute.InsertAsync(compute.Addresses.Insert(location.Project, location.Region, new Address { Name = name, Description = $"HaMaster cluster {cluster}: the API address" }), cancellationToken).ConfigureAwait(false))
+                lock (created) created.Add(() => compute.DeleteIfPresentAsync(compute.Addresses.Delete(location.Project, location.Region, name), CancellationToken.None));
             existing = await compute.Addresses.Get(location.Project, location.Region, name).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
         return existing.IPAddress ?? throw new InvalidOperationException($"Address {name} has no IP.");
@@ -209,9 +209,9 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
 
     private static async Task EnsureFirewallAsync(ComputeService compute, string project, Firewall firewall, List<Func<Task>> created, CancellationToken cancellationToken)
     {
-        if (await GetOrNullAsync(compute.Firewalls.Get(project, firewall.Name!), cancellationToken).ConfigureAwait(false) is not null) return;
-        if (await InsertAsync(compute, compute.Firewalls.Insert(project, firewall), cancellationToken).ConfigureAwait(false))
-            lock (created) created.Add(() => DeleteIfPresentAsync(compute, compute.Firewalls.Delete(project, firewall.Name!), CancellationToken.None));
+        if (await compute.Firewalls.Get(project, firewall.Name!).GetOrNullAsync(cancellationToken).ConfigureAwait(false) is not null) return;
+        if (await compute.InsertAsync(compute.Firewalls.Insert(project, firewall), cancellationToken).ConfigureAwait(false))
+            lock (created) created.Add(() => compute.DeleteIfPresentAsync(compute.Firewalls.Delete(project, firewall.Name!), CancellationToken.None));
     }
 
     /// <summary>The firewalls of a cluster, all aimed at its master tag.</summary>
@@ -254,37 +254,37 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         var (project, region, name) = (location.Project, location.Region, cluster.Name);
         await GuardAsync($"release the address and load balancer of cluster {name}", name, async () =>
         {
-            await DeleteIfPresentAsync(compute, compute.ForwardingRules.Delete(project, region, GceNames.ForwardingRule(name)), cancellationToken).ConfigureAwait(false);
+            await compute.DeleteIfPresentAsync(compute.ForwardingRules.Delete(project, region, GceNames.ForwardingRule(name)), cancellationToken).ConfigureAwait(false);
             await Task.WhenAll(
                 DeletePoolAndHealthCheckAsync(),
                 DeleteAddressAsync(),
-                Task.WhenAll(Firewalls(location, name).Select(f => DeleteIfPresentAsync(compute, compute.Firewalls.Delete(project, f.Name!), cancellationToken)))).ConfigureAwait(false);
+                Task.WhenAll(Firewalls(location, name).Select(f => compute.DeleteIfPresentAsync(compute.Firewalls.Delete(project, f.Name!), cancellationToken)))).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
 
         async Task DeletePoolAndHealthCheckAsync()
         {
-            await DeleteIfPresentAsync(compute, compute.TargetPools.Delete(project, region, GceNames.TargetPool(name)), cancellationToken).ConfigureAwait(false);
-            await DeleteIfPresentAsync(compute, compute.HttpHealthChecks.Delete(project, GceNames.HealthCheck(name)), cancellationToken).ConfigureAwait(false);
+            await compute.DeleteIfPresentAsync(compute.TargetPools.Delete(project, region, GceNames.TargetPool(name)), cancellationToken).ConfigureAwait(false);
+            await compute.DeleteIfPresentAsync(compute.HttpHealthChecks.Delete(project, GceNames.HealthCheck(name)), cancellationToken).ConfigureAwait(false);
         }
 
         async Task DeleteAddressAsync()
         {
-            var address = await GetOrNullAsync(compute.Addresses.Get(project, region, GceNames.Address(name)), cancellationToken).ConfigureAwait(false);
+            var address = await compute.Addresses.Get(project, region, GceNames.Address(name)).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
             if (address is null) return;
             foreach (var user in address.Users ?? [])
             {
                 if (ComputeLinks.Tail(user)?.Contains("/instances/", StringComparison.Ordinal) != true) continue;
                 var (zone, instanceName) = (ComputeLinks.ZoneOf(user), ComputeLinks.NameOf(user));
                 if (zone is null || instanceName is null) continue;
-                var instance = await GetOrNullAsync(compute.Instances.Get(project, zone, instanceName), cancellationToken).ConfigureAwait(false);
+                var instance = await compute.Instances.Get(project, zone, instanceName).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
                 var config = instance?.NetworkInterfaces?.SelectMany(n => (n.AccessConfigs ?? []).Select(a => (Nic: n, Config: a)))
                     .FirstOrDefault(p => p.Config.NatIP == address.IPAddress);
                 if (config?.Config is { } accessConfig)
-                    await DeleteIfPresentAsync(compute, compute.Instances.DeleteAccessConfig(project, zone, instanceName,
+                    await compute.DeleteIfPresentAsync(compute.Instances.DeleteAccessConfig(project, zone, instanceName,
                         accessConfig.Name ?? GceFrontend.AccessConfigName, config.Value.Nic.Name ?? InstancesResource.FirstNetworkInterface), cancellationToken).ConfigureAwait(false);
             }
-            await DeleteIfPresentAsync(compute, compute.Addresses.Delete(project, region, GceNames.Address(name)), cancellationToken).ConfigureAwait(false);
+            await compute.DeleteIfPresentAsync(compute.Addresses.Delete(project, region, GceNames.Address(name)), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -319,15 +319,15 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         };
         await GuardAsync($"start the VM of replica {replica.Name}", replica.Name, async () =>
         {
-            var instance = await GetOrNullAsync(compute.Instances.Get(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
+            var instance = await compute.Instances.Get(location.Project, replica.Zone, replica.Name).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
             if (instance is null)
             {
-                await InsertAsync(compute, compute.Instances.Insert(location.Project, replica.Zone, NewInstance(cluster, replica, metadata, location)), cancellationToken).ConfigureAwait(false);
+                await compute.InsertAsync(compute.Instances.Insert(location.Project, replica.Zone, NewInstance(cluster, replica, metadata, location)), cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 if (!SameMetadata(instance.Metadata, metadata))
-                    await RunAsync(compute, compute.Instances.SetMetadata(location.Project, replica.Zone, replica.Name, new Metadata
+                    await compute.RunAsync(compute.Instances.SetMetadata(location.Project, replica.Zone, replica.Name, new Metadata
                     {
                         Fingerprint = instance.Metadata?.Fingerprint,
                         Items = metadata.Select(i => new MetadataItem { Key = i.Key, Value = i.Value }).ToList(),
@@ -335,7 +335,7 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
                 if (instance.Status is "STOPPING")
                     instance = await WaitStatusAsync(compute, location, replica, [Instance.StatusTerminated], cancellationToken).ConfigureAwait(false);
                 if (instance.Status is Instance.StatusTerminated)
-                    await RunAsync(compute, compute.Instances.Start(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
+                    await compute.RunAsync(compute.Instances.Start(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
                 else if (instance.Status is "SUSPENDING" or "SUSPENDED")
                     throw new HaException(ErrorIds.ProcessStartFailed, $"The VM of replica {replica.Name} is suspended; HaMaster does not resume VMs.",
                         $"Resume it (gcloud compute instances resume {replica.Name} --zone {replica.Zone}), then run the command again.", replica.Name);
@@ -404,10 +404,10 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
         await GuardAsync($"stop the VM of replica {replica.Name}", replica.Name, async () =>
         {
-            var instance = await GetOrNullAsync(compute.Instances.Get(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
+            var instance = await compute.Instances.Get(location.Project, replica.Zone, replica.Name).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
             if (instance is null || instance.Status is Instance.StatusTerminated) return true;
             if (instance.Status is not "STOPPING")
-                await RunAsync(compute, compute.Instances.Stop(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
+                await compute.RunAsync(compute.Instances.Stop(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
             await WaitStatusAsync(compute, location, replica, [Instance.StatusTerminated], cancellationToken, missingIsDone: true).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
@@ -422,7 +422,7 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         {
             try
             {
-                await RunAsync(compute, compute.Instances.Delete(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
+                await compute.RunAsync(compute.Instances.Delete(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
             }
             catch (ComputeApiException e) when (e.IsNotFound)
             {
@@ -443,7 +443,7 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         var location = Location(cluster);
         var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
         var instance = await GuardAsync($"read the VM of replica {replica.Name}", replica.Name,
-            () => GetOrNullAsync(compute.Instances.Get(location.Project, replica.Zone, replica.Name), cancellationToken)).ConfigureAwait(false);
+            () => compute.Instances.Get(location.Project, replica.Zone, replica.Name).GetOrNullAsync(cancellationToken)).ConfigureAwait(false);
         return Runtime(replica, instance);
     }
 
@@ -494,11 +494,11 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
         await GuardAsync($"take replica {replica.Name} out of the load balancer", replica.Name, async () =>
         {
-            var pool = await GetOrNullAsync(compute.TargetPools.Get(location.Project, location.Region, GceNames.TargetPool(cluster.Name)), cancellationToken).ConfigureAwait(false);
+            var pool = await compute.TargetPools.Get(location.Project, location.Region, GceNames.TargetPool(cluster.Name)).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
             var link = ComputeLinks.Instance(location.Project, replica.Zone, replica.Name);
             var member = pool?.Instances?.FirstOrDefault(i => ComputeLinks.SameResource(i, link));
             if (member is null) return true;
-            await RunAsync(compute, compute.TargetPools.RemoveInstance(location.Project, location.Region, GceNames.TargetPool(cluster.Name), member), cancellationToken).ConfigureAwait(false);
+            await compute.RunAsync(compute.TargetPools.RemoveInstance(location.Project, location.Region, GceNames.TargetPool(cluster.Name), member), cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
     }
@@ -517,8 +517,8 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         var poolName = GceNames.TargetPool(cluster.Name);
         return await GuardAsync($"read the load balancer of cluster {cluster.Name}", cluster.Name, async () =>
         {
-            var ruleTask = GetOrNullAsync(compute.ForwardingRules.Get(location.Project, location.Region, GceNames.ForwardingRule(cluster.Name)), cancellationToken);
-            var pool = await GetOrNullAsync(compute.TargetPools.Get(location.Project, location.Region, poolName), cancellationToken).ConfigureAwait(false);
+            var ruleTask = compute.ForwardingRules.Get(location.Project, location.Region, GceNames.ForwardingRule(cluster.Name)).GetOrNullAsync(cancellationToken);
+            var pool = await compute.TargetPools.Get(location.Project, location.Region, poolName).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
             var rule = await ruleTask.ConfigureAwait(false);
             var backends = await Task.WhenAll(active.Select(async replica =>
             {
@@ -710,7 +710,7 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         var deadline = DateTimeOffset.UtcNow + _options.InstanceTimeout;
         while (true)
         {
-            var instance = await GetOrNullAsync(compute.Instances.Get(location.Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
+            var instance = await compute.Instances.Get(location.Project, replica.Zone, replica.Name).GetOrNullAsync(cancellationToken).ConfigureAwait(false);
             if (instance is null)
             {
                 if (missingIsDone) return new Instance { Name = replica.Name };
@@ -739,53 +739,6 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
                 $"Compute Engine could not {what}: {e.Message}",
                 "Run the command again: it continues where it stopped. If it fails the same way, fix what the message names (quota, permissions, a resource in the way) first.",
                 target, e);
-        }
-    }
-
-    private static async Task RunAsync(ComputeService compute, ComputeMutation mutation, CancellationToken cancellationToken) =>
-        await compute.WaitAsync(await mutation.ExecuteAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Inserts and waits; false when it existed already (another run made it).</summary>
-    private static async Task<bool> InsertAsync(ComputeService compute, ComputeMutation insert, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(compute, insert, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ComputeApiException e) when (e.IsAlreadyExists)
-        {
-            return false;
-        }
-        catch (OperationFailedException e) when (e.IsAlreadyExists)
-        {
-            return false;
-        }
-    }
-
-    private static async Task DeleteIfPresentAsync(ComputeService compute, ComputeMutation delete, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(compute, delete, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ComputeApiException e) when (e.IsNotFound)
-        {
-        }
-        catch (OperationFailedException e) when (e.IsNotFound)
-        {
-        }
-    }
-
-    private static async Task<T?> GetOrNullAsync<T>(ComputeReadRequest<T> get, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            return await get.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ComputeApiException e) when (e.IsNotFound)
-        {
-            return null;
         }
     }
 
