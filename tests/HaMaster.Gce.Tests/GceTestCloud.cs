@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using HaMaster.Gce.Tests.FakeVm;
+using HaMaster.Testing.Compute.FakeVm;
 using HaMaster.Runner;
 using HaMaster.Testing.Compute;
 using Xunit;

@@ -5,6 +5,8 @@ using Xunit;
 
 namespace HaMaster.Gce.Tests.FakeVm;
 
+using HaMaster.Testing.Compute.FakeVm;
+
 /// <summary>
 /// The harness's loopback block: the stand-in hands out internal and external addresses from it, a
 /// networkIP given in the insert is kept, and an instance whose metadata has no startup script boots

@@ -4,6 +4,8 @@ using Xunit;
 
 namespace HaMaster.Gce.Tests.FakeVm;
 
+using HaMaster.Testing.Compute.FakeVm;
+
 /// <summary>The fake VMs read what to run from the startup script; this holds them to the shared command lines.</summary>
 public sealed class FakeVmBootPlanTests
 {

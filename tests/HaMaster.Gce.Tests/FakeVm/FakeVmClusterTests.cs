@@ -10,6 +10,8 @@ using Xunit;
 
 namespace HaMaster.Gce.Tests.FakeVm;
 
+using HaMaster.Testing.Compute.FakeVm;
+
 /// <summary>
 /// Three replica instances created straight through the typed client, with the metadata the provider
 /// writes (<see cref="ReplicaMetadata.Items"/>, certificates from the engine's <see cref="ClusterPki"/>),

@@ -1,6 +1,6 @@
 using HaMaster.Local.Processes;
 
-namespace HaMaster.Gce.Tests.FakeVm;
+namespace HaMaster.Testing.Compute.FakeVm;
 
 /// <summary>Where a fake VM is in its life, as the harness sees it.</summary>
 public enum FakeVmState

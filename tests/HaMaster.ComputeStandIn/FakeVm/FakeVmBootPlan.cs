@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using HaMaster.Gce.Bootstrap;
 
-namespace HaMaster.Gce.Tests.FakeVm;
+namespace HaMaster.Testing.Compute.FakeVm;
 
 /// <summary>
 /// What a replica VM's startup script does at boot, read from the script text itself (the
@@ -16,7 +16,7 @@ namespace HaMaster.Gce.Tests.FakeVm;
 /// Paths in these are the VM's (<c>/etc/hamaster/pki/…</c>); <see cref="Rooted"/> maps them into a
 /// fake VM's folder.
 /// </summary>
-internal sealed partial record FakeVmBootPlan(
+public sealed partial record FakeVmBootPlan(
     IReadOnlyList<FakeVmBootPlan.MetadataFile> Files,
     IReadOnlyList<string> EtcdArguments,
     IReadOnlyList<string> KubeApiServerArguments,

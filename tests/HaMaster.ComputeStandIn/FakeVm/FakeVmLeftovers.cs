@@ -1,6 +1,6 @@
 using HaMaster.Local.Processes;
 
-namespace HaMaster.Gce.Tests.FakeVm;
+namespace HaMaster.Testing.Compute.FakeVm;
 
 /// <summary>
 /// A harness folder records the test process that owns it (process id and start time). A run that
@@ -8,7 +8,7 @@ namespace HaMaster.Gce.Tests.FakeVm;
 /// the folder; the next harness finds folders whose owner is gone and stops their processes, deletes
 /// them and releases their address blocks.
 /// </summary>
-internal static class FakeVmLeftovers
+public static class FakeVmLeftovers
 {
     public const string FolderPrefix = "hamaster-fakevm-";
     private const string OwnerFile = "owner";

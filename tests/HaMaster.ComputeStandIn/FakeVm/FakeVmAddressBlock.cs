@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace HaMaster.Gce.Tests.FakeVm;
+namespace HaMaster.Testing.Compute.FakeVm;
 
 /// <summary>
 /// A /24 of loopback addresses, 127.9.N.0, reserved machine-wide for one <see cref="FakeVmHost"/>
@@ -8,7 +8,7 @@ namespace HaMaster.Gce.Tests.FakeVm;
 /// parallel tests or test runs never share an address. 127.9 is clear of the Local provider
 /// (127.16 and up), the engine tests (127.6–127.8) and the SSH tests (127.12).
 /// </summary>
-internal sealed class FakeVmAddressBlock : IDisposable
+public sealed class FakeVmAddressBlock : IDisposable
 {
     public const string ReservationFolderName = "hamaster-fakevm-loopback";
 

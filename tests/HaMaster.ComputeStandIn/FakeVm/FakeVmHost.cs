@@ -7,7 +7,7 @@ using HaMaster.Local;
 using HaMaster.Local.Processes;
 using HaMaster.Testing.Compute;
 
-namespace HaMaster.Gce.Tests.FakeVm;
+namespace HaMaster.Testing.Compute.FakeVm;
 
 /// <summary>
 /// Makes the instances of a <see cref="ComputeStandIn"/> real enough for end-to-end tests. It watches
