@@ -4,7 +4,7 @@
 #
 # Usage: bench/run.sh [--runs N] [--scenarios create,scale,repair,list,availability,import] [--output FILE]
 #                     [other options of bench/HaMaster.Bench: --interval-ms, --probe-deadline-ms,
-#                      --write-deadline-ms, --crash-window-ms, --tail-ms]
+#                      --write-deadline-ms, --hedge-ms, --crash-window-ms, --tail-ms, --keep-client-logs]
 #   --runs N        runs per figure (default 5; each figure is the median of N, with min and max)
 #   --scenarios     which scenarios (default: all)
 #   --output FILE   where the JSON goes (default: bench/results/latest.json)
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    --interval-ms|--probe-deadline-ms|--write-deadline-ms|--crash-window-ms|--tail-ms) passthrough+=("$1" "$2"); shift 2 ;;
+    --interval-ms|--probe-deadline-ms|--write-deadline-ms|--hedge-ms|--crash-window-ms|--tail-ms|--keep-client-logs) passthrough+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac

@@ -8,13 +8,13 @@ namespace HaMaster.Bench;
 /// <summary>What the availability client is told: where the cluster is and how to probe and write.</summary>
 public sealed record ClientConfig(
     string Address, string PkiDirectory, List<string> Endpoints, string KeyPrefix, string Output,
-    double IntervalMs, double ProbeDeadlineMs, double WriteDeadlineMs);
+    double IntervalMs, double ProbeDeadlineMs, double WriteDeadlineMs, double HedgeMs);
 
 /// <summary>One probe: when it started and ended (Stopwatch timestamps, comparable across processes) and its error, null when 200.</summary>
 public sealed record ProbeRecord(long Start, long End, string? Error);
 
-/// <summary>One write slot: key index, slot start, when it was acknowledged or given up, tries, last error.</summary>
-public sealed record WriteRecord(long Index, long Slot, long End, bool Acknowledged, int Attempts, string? Error);
+/// <summary>One write slot: key index, slot start, when it was acknowledged or given up, tries, last error, the member that acknowledged (or was tried last).</summary>
+public sealed record WriteRecord(long Index, long Slot, long End, bool Acknowledged, int Attempts, string? Error, string? Endpoint = null);
 
 /// <summary>Everything the client saw; ticks it could not keep (it was late by more than an interval) are listed.</summary>
 public sealed record ClientLog(long Started, long Stopped, List<ProbeRecord> Probes, List<WriteRecord> Writes, List<long> SkippedProbeTicks, List<long> SkippedWriteTicks);
@@ -30,9 +30,10 @@ public sealed record ClientLog(long Started, long Stopped, List<ProbeRecord> Pro
 ///
 /// Writes: every interval slot <c>i</c> puts key <c>prefix/i</c> = <c>i</c> through EtcdGateway to a
 /// member's client URL (the last one that acknowledged, else the next one in the member list); on an
-/// error the next member is tried at once, round after round (5 ms pause after a whole round failed),
-/// until a member acknowledges or the write deadline (counted from the slot's start) passes: then
-/// the write has failed. Members come from etcd's member list (started voters), refreshed every 250 ms.
+/// error the next member is tried at once (5 ms pause after a whole round failed), and also when the
+/// attempts under way have not answered within the hedge time (100 ms by default), until a member
+/// acknowledges or the write deadline (counted from the slot's start) passes: then the write has
+/// failed. Members come from etcd's member list (started voters), refreshed every 250 ms.
 /// </summary>
 public static class AvailabilityClient
 {
@@ -43,6 +44,7 @@ public static class AvailabilityClient
         var interval = TimeSpan.FromMilliseconds(config.IntervalMs);
         var probeDeadline = TimeSpan.FromMilliseconds(config.ProbeDeadlineMs);
         var writeDeadline = TimeSpan.FromMilliseconds(config.WriteDeadlineMs);
+        var hedge = TimeSpan.FromMilliseconds(config.HedgeMs);
         var pki = new ClusterPki(config.PkiDirectory);
         using var gateway = new EtcdGateway(pki.LoadEtcdCredentials()) { RequestTimeout = writeDeadline };
         var probe = new ReadyzProbe(config.Address, pki.LoadClusterCa());
@@ -53,7 +55,7 @@ public static class AvailabilityClient
         while (true)
         {
             var probeProblem = await probe.ProbeAsync(probeDeadline).ConfigureAwait(false);
-            var written = await WriteAsync(gateway, members, config.KeyPrefix + "warm-up", "0", Stopwatch.GetTimestamp(), writeDeadline).ConfigureAwait(false);
+            var written = await WriteAsync(gateway, members, config.KeyPrefix + "warm-up", "0", Stopwatch.GetTimestamp(), writeDeadline, hedge).ConfigureAwait(false);
             if (probeProblem is null && written.Acknowledged) break;
             if (warmDeadline.Elapsed > TimeSpan.FromSeconds(30))
             {
@@ -80,7 +82,7 @@ public static class AvailabilityClient
             return new ProbeRecord(start, Stopwatch.GetTimestamp(), problem);
         });
         var writing = EveryIntervalAsync(interval, started, skippedWrites, stop.Token, (index, slot) =>
-            WriteAsync(gateway, members, config.KeyPrefix + Key(index), index.ToString(System.Globalization.CultureInfo.InvariantCulture), slot, writeDeadline, index));
+            WriteAsync(gateway, members, config.KeyPrefix + Key(index), index.ToString(System.Globalization.CultureInfo.InvariantCulture), slot, writeDeadline, hedge, index));
         Console.WriteLine("ready");
         Console.Out.Flush();
 
@@ -121,36 +123,91 @@ public static class AvailabilityClient
         return (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
     }
 
-    private static async Task<WriteRecord> WriteAsync(IEtcdGateway gateway, MemberSet members, string key, string value, long slot, TimeSpan deadline, long index = -1)
+    /// <summary>
+    /// One write: the preferred member first; the next member as soon as an attempt fails, or when
+    /// the attempts under way have not answered within <paramref name="hedge"/> (that attempt stays
+    /// under way: a member that was just killed or removed leaves a gRPC call waiting on its
+    /// reconnecting channel instead of failing it); at most one attempt per member at a time. The
+    /// first acknowledgement counts; none before the deadline = a failed write.
+    /// </summary>
+    private static async Task<WriteRecord> WriteAsync(IEtcdGateway gateway, MemberSet members, string key, string value, long slot, TimeSpan deadline, TimeSpan hedge, long index = -1)
     {
         var deadlineAt = slot + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
+        var hedgeTicks = (long)(hedge.TotalSeconds * Stopwatch.Frequency);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(0, (double)(deadlineAt - Stopwatch.GetTimestamp()) / Stopwatch.Frequency)));
         var endpoints = members.Current;
-        var first = members.PreferredIndex(endpoints);
+        var next = members.PreferredIndex(endpoints);
+        var pending = new Dictionary<Task<string?>, string>();
         var attempts = 0;
+        var failures = 0;
+        var startNext = true;
+        long hedgeAt = long.MaxValue;
         string? lastError = null;
-        while (Stopwatch.GetTimestamp() < deadlineAt)
+        string? lastEndpoint = null;
+
+        async Task<string?> TryAsync(string endpoint)
         {
-            var endpoint = endpoints[(first + attempts) % endpoints.Count];
-            attempts++;
             try
             {
                 await gateway.PutAsync(endpoint, key, value, timeout.Token).ConfigureAwait(false);
-                members.Prefer(endpoint);
-                return new WriteRecord(index, slot, Stopwatch.GetTimestamp(), true, attempts, null);
+                return null;
             }
             catch (Exception e)
             {
-                lastError = Describe(e, timeout.IsCancellationRequested);
-            }
-            if (attempts % endpoints.Count == 0)
-            {
-                try { await Task.Delay(5, timeout.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { break; }
-                endpoints = members.Current;
+                return Describe(e, timeout.IsCancellationRequested);
             }
         }
-        return new WriteRecord(index, slot, Stopwatch.GetTimestamp(), false, attempts, lastError ?? "deadline passed before a try");
+
+        while (Stopwatch.GetTimestamp() < deadlineAt)
+        {
+            if (startNext)
+            {
+                startNext = false;
+                var free = Enumerable.Range(0, endpoints.Count).Select(i => endpoints[(next + i) % endpoints.Count]).FirstOrDefault(e => !pending.ContainsValue(e));
+                if (free is not null)
+                {
+                    next = (endpoints.ToList().IndexOf(free) + 1) % endpoints.Count;
+                    attempts++;
+                    lastEndpoint = free;
+                    pending[TryAsync(free)] = free;
+                }
+                hedgeAt = Stopwatch.GetTimestamp() + hedgeTicks;
+            }
+            var wait = Math.Max(0, Math.Min(deadlineAt, hedgeAt) - Stopwatch.GetTimestamp());
+            var timer = Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), timeout.Token);
+            var done = await Task.WhenAny(pending.Keys.Cast<Task>().Append(timer)).ConfigureAwait(false);
+            if (done is Task<string?> attempt)
+            {
+                var endpoint = pending[attempt];
+                pending.Remove(attempt);
+                var error = await attempt.ConfigureAwait(false);
+                if (error is null)
+                {
+                    timeout.Cancel(); // the other attempts are no longer needed
+                    members.Prefer(endpoint);
+                    return new WriteRecord(index, slot, Stopwatch.GetTimestamp(), true, attempts, null, endpoint);
+                }
+                lastError = error;
+                if (pending.Count == 0)
+                {
+                    // Every member failed once in this round: pause a little, then go on with a fresh member list.
+                    if (++failures % endpoints.Count == 0)
+                    {
+                        try { await Task.Delay(5, timeout.Token).ConfigureAwait(false); }
+                        catch (OperationCanceledException) { break; }
+                        endpoints = members.Current;
+                        next %= endpoints.Count;
+                    }
+                    startNext = true;
+                }
+            }
+            else if (Stopwatch.GetTimestamp() >= hedgeAt)
+            {
+                startNext = true;
+            }
+        }
+        timeout.Cancel();
+        return new WriteRecord(index, slot, Stopwatch.GetTimestamp(), false, attempts, pending.Count > 0 ? "no acknowledgement before the deadline" : lastError ?? "deadline passed before a try", lastEndpoint);
     }
 
     private static string Describe(Exception e, bool deadlinePassed)

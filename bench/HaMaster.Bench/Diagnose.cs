@@ -7,12 +7,13 @@ using HaMaster.Local.Processes;
 
 namespace HaMaster.Bench;
 
-/// <summary>
-/// <c>HaMaster.Bench --diagnose-inspect [replicas]</c>: where the time of one health snapshot (what
-/// Get-MasterReplica and every health gate take) goes, part by part, on a cluster of its own.
-/// </summary>
+/// <summary>Diagnostics used to explain the benchmark's figures (README, "Benchmarks").</summary>
 public static class Diagnose
 {
+    /// <summary>
+    /// <c>HaMaster.Bench --diagnose-inspect [replicas]</c>: where the time of one health snapshot (what
+    /// Get-MasterReplica and every health gate take) goes, part by part, on a cluster of its own.
+    /// </summary>
     public static int Inspect(int replicas)
     {
         using var cancel = new CancellationTokenSource();
@@ -47,6 +48,37 @@ public static class Diagnose
             Time("Get-MasterReplica (hosted engine)", () => home.Shell.Run("Get-MasterReplica", TimeSpan.FromMinutes(1)));
             Time("Get-HaCluster (hosted engine)", () => home.Shell.Run("Get-HaCluster", TimeSpan.FromMinutes(1)));
             Time("an empty pipeline (hosted engine)", () => home.Shell.Run("$null", TimeSpan.FromMinutes(1)));
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>HaMaster.Bench --diagnose-dead-member</c>: how long an etcd request through EtcdGateway takes
+    /// to fail when nothing listens at the member's address, and right after the member was killed
+    /// (the gRPC channel waits for a reconnection rather than failing the call).
+    /// </summary>
+    public static int DeadEndpoint()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var home = new BenchHome("diagnose", cancel.Token);
+        home.Shell.Run("New-HaCluster -Name de", TimeSpan.FromMinutes(2));
+        var state = home.Load("de");
+        using var gateway = new EtcdGateway(home.Pki("de").LoadEtcdCredentials()) { RequestTimeout = TimeSpan.FromSeconds(5) };
+        var dead = $"https://{state.Address[..state.Address.LastIndexOf('.')]}.77:2379";
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            try { gateway.PutAsync(dead, "/x", "y", default).GetAwaiter().GetResult(); Console.WriteLine("put ok?!"); }
+            catch (Exception e) { Console.WriteLine($"{watch.Elapsed.TotalMilliseconds:0} ms: {e.GetType().Name}: {(e as EtcdRequestException)?.Reason ?? e.Message}"); }
+        }
+        var live = state.Replicas[0].ClientUrl;
+        gateway.PutAsync(live, "/x", "y", default).GetAwaiter().GetResult();
+        home.Crash("de", state.Replicas[0].Name);
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            try { gateway.PutAsync(live, "/x", "y", default).GetAwaiter().GetResult(); Console.WriteLine("put ok?!"); }
+            catch (Exception e) { Console.WriteLine($"after kill {watch.Elapsed.TotalMilliseconds:0} ms: {e.GetType().Name}: {(e as EtcdRequestException)?.Reason ?? e.Message}"); }
         }
         return 0;
     }

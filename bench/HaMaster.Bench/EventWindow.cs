@@ -5,9 +5,11 @@ namespace HaMaster.Bench;
 /// <summary>
 /// One event of the availability scenario: from <see cref="Start"/> (right before the crash or the
 /// command) to <see cref="End"/> (the crash window, or the command's return plus the tail), as
-/// Stopwatch timestamps. <see cref="CommandMs"/> is how long the command itself took.
+/// Stopwatch timestamps. <see cref="CommandMs"/> is how long the command itself took, <see cref="Steps"/>
+/// its progress records (ms from <see cref="Start"/>), <see cref="Before"/> the replicas right before it
+/// (name, address, etcd role), for diagnosis.
 /// </summary>
-public sealed record EventWindow(string Kind, long Start, long End, double? CommandMs);
+public sealed record EventWindow(string Kind, long Start, long End, double? CommandMs, IReadOnlyList<ProgressMark>? Steps = null, string? Before = null);
 
 /// <summary>What the client saw during one event.</summary>
 public sealed record EventMetrics(

@@ -18,10 +18,14 @@ public sealed class Options
     public TimeSpan ProbeDeadline { get; private set; } = TimeSpan.FromMilliseconds(1000);
     /// <summary>A write that no member acknowledged by then (counted from its slot) has failed.</summary>
     public TimeSpan WriteDeadline { get; private set; } = TimeSpan.FromMilliseconds(1000);
+    /// <summary>A write attempt that has not answered by then gets company: the next member is tried too.</summary>
+    public TimeSpan Hedge { get; private set; } = TimeSpan.FromMilliseconds(100);
     /// <summary>How long the client is watched after a crash.</summary>
     public TimeSpan CrashWindow { get; private set; } = TimeSpan.FromMilliseconds(4000);
     /// <summary>How long a command's window goes on after the command returned.</summary>
     public TimeSpan Tail { get; private set; } = TimeSpan.FromMilliseconds(1000);
+    /// <summary>Where to keep each availability cycle's client log and event windows (for diagnosis); none by default.</summary>
+    public string? KeepClientLogs { get; private set; }
 
     public static Options Parse(IReadOnlyList<string> args)
     {
@@ -47,8 +51,10 @@ public sealed class Options
                 case "--interval-ms": options.Interval = Milliseconds(Value()); break;
                 case "--probe-deadline-ms": options.ProbeDeadline = Milliseconds(Value()); break;
                 case "--write-deadline-ms": options.WriteDeadline = Milliseconds(Value()); break;
+                case "--hedge-ms": options.Hedge = Milliseconds(Value()); break;
                 case "--crash-window-ms": options.CrashWindow = Milliseconds(Value()); break;
                 case "--tail-ms": options.Tail = Milliseconds(Value()); break;
+                case "--keep-client-logs": options.KeepClientLogs = Value(); break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
@@ -58,7 +64,7 @@ public sealed class Options
     public const string Usage =
         "usage: HaMaster.Bench [--runs N] [--scenarios create,scale,repair,availability,list,import] [--output FILE]\n" +
         "                      [--import-results FILE] [--interval-ms 20] [--probe-deadline-ms 1000] [--write-deadline-ms 1000]\n" +
-        "                      [--crash-window-ms 4000] [--tail-ms 1000]";
+        "                      [--hedge-ms 100] [--crash-window-ms 4000] [--tail-ms 1000] [--keep-client-logs FOLDER]";
 
     private static TimeSpan Milliseconds(string value) => TimeSpan.FromMilliseconds(int.Parse(value, CultureInfo.InvariantCulture));
 }

@@ -8,6 +8,7 @@ using HaMaster.Local;
 // HaMaster.Bench [options]       the benchmark (bench/run.sh builds it and runs it; see Options.Usage)
 // HaMaster.Bench --client FILE   the availability client (started by the availability scenario)
 if (args is ["--client", var clientConfig]) return await AvailabilityClient.RunAsync(clientConfig);
+if (args is ["--diagnose-dead-member"]) return Diagnose.DeadEndpoint();
 if (args is ["--diagnose-inspect", .. var rest]) return Diagnose.Inspect(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 5);
 
 Options options;

@@ -209,7 +209,7 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
             var prefix = $"/hamaster-bench/{cycle}/";
             var config = new ClientConfig(state.Address, home.State.PkiDirectory(name), state.Replicas.Select(r => r.ClientUrl).ToList(),
                 prefix, Path.Combine(home.Path, $"client-{cycle}.json"),
-                options.Interval.TotalMilliseconds, options.ProbeDeadline.TotalMilliseconds, options.WriteDeadline.TotalMilliseconds);
+                options.Interval.TotalMilliseconds, options.ProbeDeadline.TotalMilliseconds, options.WriteDeadline.TotalMilliseconds, options.Hedge.TotalMilliseconds);
             var windows = new List<EventWindow>();
             var cycleFailed = false;
             using (var client = AvailabilityClientProcess.Start(config, home.Path))
@@ -219,19 +219,19 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
                 {
                     windows.Add(Quiet(1000));
                     windows.Add(CrashEvent(home, name, "Follower"));
-                    windows.Add(CommandEvent("repair after follower crash", home, RepairPipeline, allowErrors: true));
+                    windows.Add(CommandEvent("repair after follower crash", home, name, RepairPipeline, allowErrors: true));
                     Steady(home, name, 3);
                     windows.Add(CrashEvent(home, name, "Leader"));
-                    windows.Add(CommandEvent("repair after leader crash", home, RepairPipeline, allowErrors: true));
+                    windows.Add(CommandEvent("repair after leader crash", home, name, RepairPipeline, allowErrors: true));
                     Steady(home, name, 3);
                     var leader = home.Replicas(name).Single(r => r.Get<string>("EtcdRole") == "Leader").Get<string>("Name");
-                    windows.Add(CommandEvent("remove leader's replica (3 to 2)", home, $"Remove-MasterReplica -Cluster {name} -Name {leader}"));
+                    windows.Add(CommandEvent("remove leader's replica (3 to 2)", home, name, $"Remove-MasterReplica -Cluster {name} -Name {leader}"));
                     var follower = Steady(home, name, 2).First(r => r.Get<string>("EtcdRole") == "Follower").Get<string>("Name");
-                    windows.Add(CommandEvent("remove second replica (2 to 1, load balancer removed)", home, $"Remove-MasterReplica -Cluster {name} -Name {follower}"));
+                    windows.Add(CommandEvent("remove second replica (2 to 1, load balancer removed)", home, name, $"Remove-MasterReplica -Cluster {name} -Name {follower}"));
                     Steady(home, name, 1);
-                    windows.Add(CommandEvent("add second replica (1 to 2, load balancer created)", home, $"Add-MasterReplica -Cluster {name}"));
+                    windows.Add(CommandEvent("add second replica (1 to 2, load balancer created)", home, name, $"Add-MasterReplica -Cluster {name}"));
                     Steady(home, name, 2);
-                    windows.Add(CommandEvent("add third replica (2 to 3)", home, $"Add-MasterReplica -Cluster {name}"));
+                    windows.Add(CommandEvent("add third replica (2 to 3)", home, name, $"Add-MasterReplica -Cluster {name}"));
                     Thread.Sleep(500);
                 }
                 catch (BenchException e)
@@ -241,6 +241,11 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
                     Log($"availability cycle {cycle} FAILED: {e.Message}");
                 }
                 var log = client.Stop(options.WriteDeadline + TimeSpan.FromSeconds(30));
+                if (options.KeepClientLogs is { } keep)
+                {
+                    Directory.CreateDirectory(keep);
+                    File.WriteAllText(Path.Combine(keep, $"cycle-{cycle}.json"), System.Text.Json.JsonSerializer.Serialize(new { log, windows, frequency = Stopwatch.Frequency }));
+                }
                 foreach (var window in windows)
                 {
                     var m = EventMetrics.Of(window, log);
@@ -280,21 +285,26 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
         return new EventWindow("quiet (no change)", start, Stopwatch.GetTimestamp(), null);
     }
 
+    private static string Describe(IEnumerable<PSObject> replicas) =>
+        string.Join(", ", replicas.Select(r => $"{r.Get<string>("Name")} {r.Get<string>("InternalAddress")} {r.Get<string>("EtcdRole")}"));
+
     private EventWindow CrashEvent(BenchHome home, string cluster, string role)
     {
-        var victim = home.Replicas(cluster).First(r => r.Get<string>("EtcdRole") == role).Get<string>("Name")!;
+        var replicas = home.Replicas(cluster);
+        var victim = replicas.First(r => r.Get<string>("EtcdRole") == role).Get<string>("Name")!;
         var start = Stopwatch.GetTimestamp();
         home.Crash(cluster, victim);
         Thread.Sleep(options.CrashWindow);
-        return new EventWindow($"crash of a {role.ToLowerInvariant()}'s replica", start, Stopwatch.GetTimestamp(), null);
+        return new EventWindow($"crash of a {role.ToLowerInvariant()}'s replica", start, Stopwatch.GetTimestamp(), null, Before: $"{victim} crashed; {Describe(replicas)}");
     }
 
-    private EventWindow CommandEvent(string kind, BenchHome home, string script, bool allowErrors = false)
+    private EventWindow CommandEvent(string kind, BenchHome home, string cluster, string script, bool allowErrors = false)
     {
+        var before = Describe(home.Replicas(cluster));
         var invocation = home.Shell.Run(script, CommandTimeout, allowErrors);
         Note(kind, invocation);
         Thread.Sleep(options.Tail);
-        return new EventWindow(kind, invocation.StartedTimestamp, invocation.EndedTimestamp + (long)(options.Tail.TotalSeconds * Stopwatch.Frequency), invocation.Elapsed.TotalMilliseconds);
+        return new EventWindow(kind, invocation.StartedTimestamp, invocation.EndedTimestamp + (long)(options.Tail.TotalSeconds * Stopwatch.Frequency), invocation.Elapsed.TotalMilliseconds, invocation.Progress, before);
     }
 
     /// <summary>Before an event: the cluster has <paramref name="count"/> healthy replicas and a quiet half second.</summary>
