@@ -71,7 +71,8 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
     /// <summary>
     /// (c) From a crash (SIGKILL of one replica's etcd and API endpoint) to healthy again through
     /// <c>Get-MasterReplica | Where Unhealthy | Replace-MasterReplica</c>, detection included. Runs
-    /// alternate between crashing a follower's replica and the etcd leader's.
+    /// alternate between crashing a follower's replica and the etcd leader's; each crash comes at
+    /// least 6 s after the previous membership change.
     /// </summary>
     public void Repair()
     {
@@ -79,6 +80,7 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
         const string name = "rp";
         home.Shell.Run($"New-HaCluster -Name {name}", CommandTimeout);
         home.Shell.Run($"Add-MasterReplica -Cluster {name} -Count 2", CommandTimeout);
+        var lastChange = Stopwatch.GetTimestamp();
         var runs = new Dictionary<string, List<double>> { ["Follower"] = [], ["Leader"] = [] };
         var steps = new Dictionary<string, List<List<ProgressMark>>> { ["Follower"] = [], ["Leader"] = [] };
         var failures = new List<string>();
@@ -86,8 +88,13 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
         {
             cancel.ThrowIfCancellationRequested();
             var role = i % 2 == 0 ? "Follower" : "Leader";
+            home.WaitHealthy(name, 3, HealthyTimeout);
+            // A crash comes long after the last membership change, not seconds after the previous
+            // run's: etcd (--strict-reconfig-check) refuses a member add until its leader has been
+            // connected to every voter for 5 s, which back-to-back runs would pay every time.
+            var sinceChange = Stopwatch.GetElapsedTime(lastChange);
+            if (sinceChange < MembershipSettle) Thread.Sleep(MembershipSettle - sinceChange);
             var replicas = home.WaitHealthy(name, 3, HealthyTimeout);
-            Thread.Sleep(500);
             var victim = replicas.First(r => r.Get<string>("EtcdRole") == role).Get<string>("Name")!;
             var crashed = Stopwatch.GetTimestamp();
             home.Crash(name, victim);
@@ -106,8 +113,10 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
                 failures.Add($"{role} crashed: {Redact.Text(e.Message, home.Path)}");
                 Log($"repair run {i} ({role} crashed) FAILED: {e.Message}");
                 RecoverAfterFailedRepair(home, name);
+                lastChange = Stopwatch.GetTimestamp();
                 continue;
             }
+            lastChange = Stopwatch.GetTimestamp();
             Log($"repair run {i} ({role} crashed: {victim}): {total:0} ms (pipeline {invocation.Elapsed.TotalMilliseconds:0} ms, replaced {replaced.Count}, errors {invocation.Errors.Count})");
             runs[role].Add(total);
             steps[role].Add(StepBreakdown.Timeline(invocation));
@@ -118,6 +127,9 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
         results.Steps["repairLeaderCrash"] = StepBreakdown.Of(steps["Leader"]);
         if (failures.Count > 0) results.Failures["repair"] = failures;
     }
+
+    /// <summary>etcd's HealthInterval (5 s) and a margin.</summary>
+    private static readonly TimeSpan MembershipSettle = TimeSpan.FromSeconds(6);
 
     private const string RepairPipeline = "Get-MasterReplica | Where Unhealthy | Replace-MasterReplica";
 
