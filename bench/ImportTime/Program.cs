@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
-// ImportTime <module manifest> [--runs N]
+// ImportTime <module manifest> [--runs N] [--json FILE]
 //   fresh: N new processes, each timing its first Import-Module (and process start to imported);
 //   warm:  in this process, after one import, N imports each into a new runspace.
 // The last line is for scripts: import_fresh_ms=… import_warm_ms=… fresh_process_to_imported_ms=…
 // empty_module_fresh_ms=… (PowerShell's own first-import cost, for comparison).
+// --json FILE also writes every run: {"fresh":[…],"warm":[…],"freshProcessToImported":[…],"emptyModuleFresh":[…]}
+// (bench/run.sh passes it to the benchmark).
 var invariant = CultureInfo.InvariantCulture;
 if (args is ["--child", var childManifest])
 {
@@ -17,13 +19,20 @@ if (args is ["--child", var childManifest])
     Console.WriteLine(string.Create(invariant, $"{import:F1} {sinceStart.TotalMilliseconds:F1}"));
     return 0;
 }
-if (args.Length is not (1 or 3) || (args.Length == 3 && args[1] != "--runs"))
+var runs = 5;
+string? jsonFile = null;
+for (var i = 1; i < args.Length; i++)
 {
-    Console.Error.WriteLine("usage: ImportTime <module manifest> [--runs N]");
+    if (args[i] == "--runs" && i + 1 < args.Length) runs = int.Parse(args[++i], invariant);
+    else if (args[i] == "--json" && i + 1 < args.Length) jsonFile = args[++i];
+    else { args = []; break; }
+}
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: ImportTime <module manifest> [--runs N] [--json FILE]");
     return 2;
 }
 var manifest = Path.GetFullPath(args[0]);
-var runs = args.Length == 3 ? int.Parse(args[2], invariant) : 5;
 
 var (fresh, freshTotal) = MeasureFresh(manifest, runs);
 // PowerShell's own cost of a first import, for comparison: an empty module the same way.
@@ -45,6 +54,8 @@ Console.WriteLine($"Import-Module {manifest} ({runs} runs each)");
 Console.WriteLine($"fresh process: {Summary(fresh)}; process start to imported {Summary(freshTotal)}");
 Console.WriteLine($"  an empty module in a fresh process, for comparison: {Summary(empty)}");
 Console.WriteLine($"warm:          {Summary(warm)}");
+if (jsonFile is not null)
+    File.WriteAllText(jsonFile, System.Text.Json.JsonSerializer.Serialize(new { fresh, warm, freshProcessToImported = freshTotal, emptyModuleFresh = empty }));
 Console.WriteLine(string.Create(invariant, $"import_fresh_ms={Median(fresh):F0} import_warm_ms={Median(warm):F0} fresh_process_to_imported_ms={Median(freshTotal):F0} empty_module_fresh_ms={Median(empty):F0}"));
 return 0;
 

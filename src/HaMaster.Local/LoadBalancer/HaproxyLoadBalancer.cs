@@ -75,12 +75,13 @@ public sealed class HaproxyLoadBalancer
 
     public bool IsRunning(string directory) => RunningMasterPid(HaproxyFiles.For(directory)) > 0;
 
-    /// <summary>Stops HAProxy (master and workers) and removes its pid file and socket; the configuration stays.</summary>
+    /// <summary>Stops HAProxy (master and workers; connections under way are finished first, for a few
+    /// seconds at most) and removes its pid file and socket; the configuration stays.</summary>
     public async Task StopAsync(string directory, CancellationToken cancellationToken)
     {
         var files = HaproxyFiles.For(directory);
         var pid = files.ReadPid();
-        await HaproxyMasterProcess.StopAsync(pid, files.ConfigPath, graceful: true, cancellationToken).ConfigureAwait(false);
+        await HaproxyMasterProcess.SoftStopAsync(pid, files.ConfigPath, cancellationToken).ConfigureAwait(false);
         files.DeleteRuntimeFiles();
     }
 

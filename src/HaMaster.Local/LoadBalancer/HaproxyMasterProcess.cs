@@ -26,6 +26,25 @@ internal static class HaproxyMasterProcess
         }
     }
 
+    /// <summary>
+    /// SIGUSR1: a soft stop. The workers close their listeners and finish the connections under way
+    /// (the master exits after them), so that a client whose connection HAProxy already accepted gets
+    /// its answer. After <see cref="SoftStopLimit"/> (long-lived connections) it goes on as <see cref="StopAsync"/>.
+    /// </summary>
+    public static async Task SoftStopAsync(int pid, string marker, CancellationToken cancellationToken)
+    {
+        if (IsRunning(pid, marker))
+        {
+            DetachedProcess.Signal(pid, NativeMethods.SIGUSR1);
+            var elapsed = Stopwatch.StartNew();
+            while (elapsed.Elapsed < SoftStopLimit && IsRunning(pid, marker))
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        await StopAsync(pid, marker, graceful: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static readonly TimeSpan SoftStopLimit = TimeSpan.FromSeconds(3);
+
     /// <summary>SIGTERM (the master stops its workers, then exits), SIGKILL after the grace period.</summary>
     public static async Task StopAsync(int pid, string marker, bool graceful, CancellationToken cancellationToken)
     {

@@ -55,13 +55,15 @@ public static class DetachedProcess
             // While a process replaces itself (exec), its command line reads empty for a few
             // milliseconds: ask again rather than calling a live process dead.
             // (Kernel threads always read empty: a scan of every process does not wait on them.)
-            for (var attempt = 0; attempt < (retryWhileExecuting ? 50 : 1); attempt++)
+            // (Only between two reads: a scan that reads once must not sleep on every kernel thread.)
+            var attempts = retryWhileExecuting ? 50 : 1;
+            for (var attempt = 1; ; attempt++)
             {
                 var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
                 if (cmdline.Length > 0) return cmdline.Replace('\0', ' ').Contains(marker, StringComparison.Ordinal);
+                if (attempt >= attempts) return false;
                 Thread.Sleep(2);
             }
-            return false;
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
