@@ -86,9 +86,29 @@ public sealed class AddReplicaFlow
         var endpoint = ClusterSession.VoterEndpoint(_health);
         var members = await _session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
         var existing = members.FirstOrDefault(m => m.PeerUrls.Contains(Replica.PeerUrl));
-        Replica.EtcdMemberId = existing?.Id ?? await EtcdRetry.WhileSettlingAsync(
-            () => _session.Etcd.AddLearnerAsync(endpoint, Replica.PeerUrl, cancellationToken), cancellationToken).ConfigureAwait(false);
+        Replica.EtcdMemberId = existing?.Id ?? await AddNewLearnerAsync(endpoint, cancellationToken).ConfigureAwait(false);
         _session.Save();
+    }
+
+    /// <summary>
+    /// etcd derives a new member's id from its peer URL and the current second, so re-adding a learner
+    /// on the address of a member removed within the same second (a rolled-back join) draws that
+    /// removed id and is refused with "member not found"; a second later the id is a new one.
+    /// </summary>
+    private async Task<ulong> AddNewLearnerAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EtcdRetry.WhileSettlingAsync(
+                    () => _session.Etcd.AddLearnerAsync(endpoint, Replica.PeerUrl, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            catch (EtcdRequestException e) when (e.IsMemberNotFound && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.1), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task StartAsync(CancellationToken cancellationToken)
