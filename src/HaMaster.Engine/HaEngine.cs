@@ -180,9 +180,10 @@ public sealed class HaEngine
             {
                 session.Progress.Report("Waiting until it is healthy", 60);
                 var healthy = await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
-                    AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+                    AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false)
+                    && await session.WaitServedAsync(record, AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
                 if (!healthy)
-                    _observer.Warning($"{record.Name} runs but did not become healthy within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s; its Problems say why.");
+                    _observer.Warning($"{record.Name} runs but was not healthy and served by the load balancer within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s; its Problems say why.");
             }
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);

@@ -163,12 +163,7 @@ public sealed class AddReplicaFlow
         Replica.Phase = ReplicaPhase.Active;
         _session.Save();
         await _session.Provider.ReconcileFrontendAsync(_session.State, _session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
-        // Done when the load balancer's own health check sends traffic to the new replica.
-        await Waiter.UntilAsync(async () =>
-        {
-            var loadBalancer = await _session.Provider.InspectLoadBalancerAsync(_session.State, cancellationToken).ConfigureAwait(false);
-            return loadBalancer is null || loadBalancer.Backends.Any(b => b.Replica == Replica.Name && b.Healthy);
-        }, ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        await _session.WaitServedAsync(Replica, ReadyTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Undoes a join that did not reach promotion: learner removed, replica deleted, record dropped.</summary>

@@ -122,6 +122,17 @@ public sealed class ClusterSession : IDisposable
         Observer.Verbose($"etcd leadership moved from {replica.Name} to {successor.Replica.Name}.");
     }
 
+    /// <summary>
+    /// Waits until the load balancer's own health check sends traffic to <paramref name="replica"/>
+    /// (at once when there is no load balancer). False when it did not within <paramref name="timeout"/>.
+    /// </summary>
+    public Task<bool> WaitServedAsync(ReplicaRecord replica, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Waiter.UntilAsync(async () =>
+        {
+            var loadBalancer = await Provider.InspectLoadBalancerAsync(State, cancellationToken).ConfigureAwait(false);
+            return loadBalancer is null || loadBalancer.Backends.Any(b => b.Replica == replica.Name && b.Healthy);
+        }, timeout, cancellationToken);
+
     /// <summary>The client URL of a voter that answers, preferring the leader, never <paramref name="except"/>.</summary>
     public static string VoterEndpoint(ClusterHealth health, string? except = null)
     {
