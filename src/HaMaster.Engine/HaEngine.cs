@@ -215,7 +215,7 @@ public sealed class HaEngine
         var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
         SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force, forRepair);
         await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
-        WarnIfEven(session);
+        if (!forRepair) WarnIfEven(session); // a repair adds the replacement next
     }
 
     private void WarnIfEven(ClusterSession session)
