@@ -7,6 +7,10 @@ public static class GceNames
     public static string Address(string cluster) => $"{cluster}-master-ip";
     public static string HttpsFirewall(string cluster) => $"{cluster}-master-https";
     public static string EtcdFirewall(string cluster) => $"{cluster}-master-etcd";
+    /// <summary>HaMaster's own: the module's SSH tunnel to etcd.</summary>
+    public static string SshFirewall(string cluster) => $"{cluster}-master-ssh";
+    /// <summary>HaMaster's own: the load balancer's health checks.</summary>
+    public static string HealthFirewall(string cluster) => $"{cluster}-master-health";
     public static string TargetPool(string cluster) => $"{cluster}-master";
     public static string ForwardingRule(string cluster) => $"{cluster}-master";
     public static string HealthCheck(string cluster) => $"{cluster}-master";

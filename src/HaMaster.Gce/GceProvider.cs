@@ -234,13 +234,10 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         [
             Rule(GceNames.HttpsFirewall(cluster), KubeApiServerCommandLine.SecurePort.ToString(), ["0.0.0.0/0"], null, $"HaMaster cluster {cluster}: the Kubernetes API"),
             Rule(GceNames.EtcdFirewall(cluster), $"{Ports.EtcdClient}-{Ports.EtcdPeer}", null, [tag], $"HaMaster cluster {cluster}: etcd between masters"),
-            Rule(SshFirewall(cluster), "22", ["0.0.0.0/0"], null, $"HaMaster cluster {cluster}: the module's SSH tunnel to etcd"),
-            Rule(HealthFirewall(cluster), ReadinessResponder.Port.ToString(), HealthCheckRanges.ToList(), null, $"HaMaster cluster {cluster}: load balancer health checks"),
+            Rule(GceNames.SshFirewall(cluster), "22", ["0.0.0.0/0"], null, $"HaMaster cluster {cluster}: the module's SSH tunnel to etcd"),
+            Rule(GceNames.HealthFirewall(cluster), ReadinessResponder.Port.ToString(), HealthCheckRanges.ToList(), null, $"HaMaster cluster {cluster}: load balancer health checks"),
         ];
     }
-
-    public static string SshFirewall(string cluster) => $"{cluster}-master-ssh";
-    public static string HealthFirewall(string cluster) => $"{cluster}-master-health";
 
     /// <summary>
     /// Deletes the forwarding rule first (it uses the pool and the address), then in parallel the pool

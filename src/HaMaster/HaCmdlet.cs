@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using HaMaster.Engine;
 using HaMaster.Engine.Errors;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Providers;
 using HaMaster.Engine.State;
 
 namespace HaMaster;
@@ -19,6 +21,7 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private BlockingCollection<Action>? _pipelineActions;
     private PipelineObserver? _observer;
+    private readonly Dictionary<ProviderKind, IReplicaProvider> _providers = new();
 
     protected CancellationToken CancellationToken => _stopping.Token;
 
@@ -30,7 +33,17 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
     protected HaEngine CreateEngine()
     {
         var home = Home;
-        return new HaEngine(home, kind => Providers.Create(kind, home), _observer ??= new PipelineObserver(this));
+        return new HaEngine(home, kind => Provider(kind, home), _observer ??= new PipelineObserver(this));
+    }
+
+    /// <summary>One provider of each kind for the whole command (a cloud provider's client and credentials are made once).</summary>
+    private IReplicaProvider Provider(ProviderKind kind, StateDirectory home)
+    {
+        lock (_providers)
+        {
+            if (!_providers.TryGetValue(kind, out var provider)) _providers[kind] = provider = Providers.Create(kind, home);
+            return provider;
+        }
     }
 
     /// <summary>
@@ -138,6 +151,7 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
 
     public void Dispose()
     {
+        foreach (var provider in _providers.Values) (provider as IDisposable)?.Dispose();
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }

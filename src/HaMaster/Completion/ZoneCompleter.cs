@@ -38,7 +38,20 @@ public sealed class ZoneCompleter : IArgumentCompleter
         {
             return [];
         }
-        var zones = Cache.Get($"{kind}/{project}/{clusterZone}", () => Providers.Create(kind, store.Directory).Zones(project, clusterZone), Budget);
+        var zones = Cache.Get($"{kind}/{project}/{clusterZone}", () => ZonesOf(kind, store, project, clusterZone), Budget);
         return CompletionSource.Matching(zones ?? [], wordToComplete);
+    }
+
+    private static IReadOnlyList<string> ZonesOf(ProviderKind kind, Engine.State.ClusterStore store, string? project, string? clusterZone)
+    {
+        var provider = Providers.Create(kind, store.Directory);
+        try
+        {
+            return provider.Zones(project, clusterZone);
+        }
+        finally
+        {
+            (provider as IDisposable)?.Dispose();
+        }
     }
 }
