@@ -88,7 +88,8 @@ public sealed class ClusterSession : IDisposable
                 problem = $"its etcd member does not answer: {e.Reason}";
                 return false;
             }
-            problem = await Api.ReadyProblemAsync(replica.InternalAddress, State.ApiPort, cancellationToken).ConfigureAwait(false);
+            var runtime = await Provider.InspectAsync(State, replica, cancellationToken).ConfigureAwait(false);
+            problem = await runtime.ReadyProblemAsync(Api, replica, State.ApiPort, cancellationToken).ConfigureAwait(false);
             return problem is null;
         }, timeout, cancellationToken).ConfigureAwait(false);
         return ready ? null : problem;

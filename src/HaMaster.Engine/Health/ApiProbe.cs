@@ -6,7 +6,9 @@ namespace HaMaster.Engine.Health;
 /// <summary>
 /// Asks an API endpoint's <c>/readyz</c> over TLS verified against the cluster CA (never
 /// "insecure"): the answer counts only from a server holding a certificate of this cluster that
-/// names the address asked.
+/// names the address asked, or, when the module reaches a replica through another address than the
+/// one its certificate names (a cloud VM's ephemeral public address, DESIGN §3 rule 11's one
+/// exception), that names the replica's own address.
 /// </summary>
 public sealed class ApiProbe : IDisposable
 {
@@ -24,11 +26,21 @@ public sealed class ApiProbe : IDisposable
     }
 
     /// <summary>Null when ready, otherwise why not.</summary>
-    public async Task<string?> ReadyProblemAsync(string address, int port, CancellationToken cancellationToken)
+    public Task<string?> ReadyProblemAsync(string address, int port, CancellationToken cancellationToken) =>
+        ReadyProblemAsync(address, address, port, cancellationToken);
+
+    /// <summary>
+    /// Null when ready, otherwise why not: connects to <paramref name="address"/> and accepts only a
+    /// certificate that names <paramref name="certificateName"/>.
+    /// </summary>
+    public async Task<string?> ReadyProblemAsync(string address, string certificateName, int port, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await _client.GetAsync($"https://{address}:{port}/readyz", cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{address}:{port}/readyz");
+            // The Host header is also the TLS target host the certificate is checked against.
+            if (certificateName != address) request.Headers.Host = certificateName;
+            using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode) return null;
             var body = (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim();
             return $"/readyz answered {(int)response.StatusCode}{(body.Length > 0 ? ": " + body : "")}";

@@ -28,7 +28,7 @@ public sealed class ClusterInspector
         var runtimes = runtimeTasks.ToDictionary(t => t.Key, t => t.Value.Result);
         var statusTasks = state.Replicas.ToDictionary(r => r.Name, r => TryStatusAsync(r, runtimes[r.Name], cancellationToken));
         var apiTasks = state.Replicas.ToDictionary(r => r.Name, r => runtimes[r.Name].Status == ReplicaStatus.Running
-            ? _api.ReadyProblemAsync(r.InternalAddress, state.ApiPort, cancellationToken)
+            ? runtimes[r.Name].ReadyProblemAsync(_api, r, state.ApiPort, cancellationToken)
             : Task.FromResult<string?>("API endpoint is not running"));
         var loadBalancerTask = _provider.InspectLoadBalancerAsync(state, cancellationToken);
 

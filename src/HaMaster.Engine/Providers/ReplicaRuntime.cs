@@ -2,5 +2,15 @@ using HaMaster.Engine.Model;
 
 namespace HaMaster.Engine.Providers;
 
-/// <summary>What the provider sees of a replica's machinery, without asking etcd or the API.</summary>
-public sealed record ReplicaRuntime(ReplicaStatus Status, IReadOnlyList<string> Problems);
+/// <summary>
+/// What the provider sees of a replica's machinery, without asking etcd or the API.
+/// <paramref name="ApiAddress"/>: where this machine reaches the replica's API server when that is not
+/// its internal address (a VM's public address seen from outside its network); its certificate must
+/// still name the internal address.
+/// </summary>
+public sealed record ReplicaRuntime(ReplicaStatus Status, IReadOnlyList<string> Problems, string? ApiAddress = null)
+{
+    /// <summary>Asks <paramref name="replica"/>'s API server where this runtime says it is reached.</summary>
+    public Task<string?> ReadyProblemAsync(Health.ApiProbe probe, ReplicaRecord replica, int port, CancellationToken cancellationToken) =>
+        probe.ReadyProblemAsync(ApiAddress ?? replica.InternalAddress, replica.InternalAddress, port, cancellationToken);
+}

@@ -76,6 +76,28 @@ public sealed class ApiProbeTrustTests : IAsyncLifetime
         AssertRefusedForItsCertificate(await probe.ReadyProblemAsync(unnamed.ToString(), Ports.Api, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Through_another_address_the_api_probe_accepts_only_a_certificate_naming_the_replicas_own_address()
+    {
+        // A replica reached at a public address its certificate does not name (rule 11's one exception):
+        // the certificate must still come from the cluster CA and name the replica's internal address.
+        var reachedAt = SecurityAddresses.Next();
+        var internalAddress = SecurityAddresses.Next();
+        var files = bed.Pki.IssueReplica("behind-nat", internalAddress, bed.ClusterAddress, bed.Now);
+        await bed.StartEndpointAsync("behind-nat", [reachedAt], (files.ApiCertificate, files.ApiKey), etcd, etcdFiles);
+
+        using var probe = new ApiProbe(bed.Pki.LoadClusterCa(), ProbeTimeout);
+        string? problem = "not asked yet";
+        await SecurityBed.UntilAsync($"the API endpoint at {reachedAt} is ready as {internalAddress}", async () =>
+            (problem = await probe.ReadyProblemAsync(reachedAt.ToString(), internalAddress.ToString(), Ports.Api, CancellationToken.None)) is null, ReadyDeadline);
+
+        AssertRefusedForItsCertificate(await probe.ReadyProblemAsync(reachedAt.ToString(), Ports.Api, CancellationToken.None));
+        var otherReplica = SecurityAddresses.Next();
+        AssertRefusedForItsCertificate(await probe.ReadyProblemAsync(reachedAt.ToString(), otherReplica.ToString(), Ports.Api, CancellationToken.None));
+        using var foreignTrust = new ApiProbe(bed.ForeignPki.LoadClusterCa(), ProbeTimeout);
+        AssertRefusedForItsCertificate(await foreignTrust.ReadyProblemAsync(reachedAt.ToString(), internalAddress.ToString(), Ports.Api, CancellationToken.None));
+    }
+
     private static async Task WaitReadyAsync(ApiProbe probe, IPAddress address)
     {
         string? problem = "not asked yet";
