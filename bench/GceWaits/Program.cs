@@ -31,7 +31,7 @@ await using var vms = new FakeVmHost(standIn);
 vms.Start();
 using var compute = new ComputeService(new ComputeServiceOptions { Endpoint = standIn.BaseUri.ToString(), OperationPollInterval = TimeSpan.FromMilliseconds(100) });
 var home = Path.Combine(Path.GetTempPath(), $"hmgcebench-{Guid.NewGuid():N}"[..20]);
-var provider = new GceProvider(new StateDirectory(home), compute, new GceProviderOptions { EtcdAccess = GceEtcdAccess.Internal, SubnetRange = $"{vms.AddressPrefix}.0/25" });
+var provider = new GceProvider(new StateDirectory(home), compute, new GceProviderOptions { Access = GceAccess.Internal, SubnetRange = $"{vms.AddressPrefix}.0/25" });
 var engine = new HaEngine(new StateDirectory(home), _ => provider, NullObserver.Instance);
 var results = new List<Dictionary<string, object>>();
 try

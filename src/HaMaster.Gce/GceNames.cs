@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace HaMaster.Gce;
 
 /// <summary>kube-up-compatible names of a cluster's Compute Engine resources (DESIGN §6).</summary>
-public static class GceNames
+public static partial class GceNames
 {
     public static string Master(string cluster) => $"{cluster}-master";
     public static string Address(string cluster) => $"{cluster}-master-ip";
@@ -14,4 +16,10 @@ public static class GceNames
     public static string TargetPool(string cluster) => $"{cluster}-master";
     public static string ForwardingRule(string cluster) => $"{cluster}-master";
     public static string HealthCheck(string cluster) => $"{cluster}-master";
+
+    /// <summary>Whether <paramref name="name"/> is a Compute Engine resource name (RFC 1035 label, at most 63 characters).</summary>
+    public static bool IsValid(string? name) => name is not null && Rfc1035Label().IsMatch(name);
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex Rfc1035Label();
 }

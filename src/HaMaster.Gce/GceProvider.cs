@@ -22,7 +22,7 @@ namespace HaMaster.Gce;
 /// <para>
 /// Per cluster, <see cref="ClusterState.ProviderData"/> records the project, region, network, subnet
 /// range replicas take their internal addresses from (<see cref="GceSubnet"/>) and how etcd is reached
-/// (<see cref="GceEtcdAccess"/>). The module's SSH key and the cluster's service-account signing key are
+/// (<see cref="GceAccess"/>). The module's SSH key and the cluster's service-account signing key are
 /// kept owner-only in <c>&lt;state&gt;/clusters/&lt;c&gt;/gce/</c>.
 /// </para>
 /// </summary>
@@ -32,7 +32,9 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public const string RegionKey = "region";
     public const string NetworkKey = "network";
     public const string SubnetRangeKey = "subnetRange";
-    public const string EtcdAccessKey = "etcdAccess";
+    public const string AccessKey = "access";
+    public const string MachineTypeKey = "machineType";
+    public const string KubernetesVersionKey = "kubernetesVersion";
     /// <summary>In a replica's provider data: the SSH host key fingerprint seen first (pinned after).</summary>
     public const string SshHostKeyKey = "sshHostKey";
 
@@ -86,20 +88,27 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public void CheckPrerequisites()
     {
         if (_options.SubnetRange is { } range)
+            Check(range, "subnet range", "Give the IPv4 range (CIDR) of the subnet replicas use in the cluster's region, such as 10.128.0.0/20.", () => GceSubnet.Parse(range));
+        Check(_options.KubernetesVersion, "Kubernetes version", $"Give a release such as {KubernetesRelease.DefaultVersion}.", () => KubernetesRelease.Parse(_options.KubernetesVersion));
+        foreach (var (value, what) in new[] { (_options.MachineType, "machine type"), (_options.Network, "network") })
+            Check(value, what, "Give a Compute Engine name: lowercase letters, digits and hyphens, such as e2-standard-2 or default.", () =>
+            {
+                if (!GceNames.IsValid(value)) throw new FormatException($"'{value}' is not a Compute Engine name.");
+            });
+        if (string.IsNullOrWhiteSpace(_options.Image))
+            throw new HaException(ErrorIds.InvalidProviderSetting, "The Gce provider's image is not set.", $"Leave it at its default ({GceProviderOptions.DefaultImage}).");
+
+        static void Check(string? value, string what, string action, Action parse)
         {
             try
             {
-                GceSubnet.Parse(range);
+                parse();
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                throw new HaException(ErrorIds.ComponentNotInstalled, $"The Gce provider's subnet range is not usable: {e.Message}",
-                    "Give the subnet range of the VPC network replicas use, such as 10.128.0.0/20.", range, e);
+                throw new HaException(ErrorIds.InvalidProviderSetting, $"The Gce {what} '{value}' is not usable: {e.Message}", action, value, e);
             }
         }
-        if (string.IsNullOrWhiteSpace(_options.MachineType) || string.IsNullOrWhiteSpace(_options.Image) || string.IsNullOrWhiteSpace(_options.Network))
-            throw new HaException(ErrorIds.ComponentNotInstalled, "The Gce provider's machine type, image and network must be set.",
-                $"Leave them at their defaults ({GceProviderOptions.DefaultMachineType}, {GceProviderOptions.DefaultImage}, default).");
     }
 
     /// <summary>The zone of gcloud's settings (<c>CLOUDSDK_COMPUTE_ZONE</c>, <c>gcloud config set compute/zone</c>).</summary>
@@ -163,7 +172,9 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         providerData[RegionKey] = region;
         providerData[NetworkKey] = _options.Network;
         providerData[SubnetRangeKey] = subnet;
-        providerData[EtcdAccessKey] = _options.EtcdAccess.ToString();
+        providerData[AccessKey] = _options.Access.ToString();
+        providerData[MachineTypeKey] = _options.MachineType;
+        providerData[KubernetesVersionKey] = _options.KubernetesVersion;
 
         var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
         var created = new List<Func<Task>>();
@@ -308,11 +319,12 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     {
         var location = Location(cluster);
         var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
-        var spec = ReplicaBootstrapSpec.For(cluster, replica, bootstrap);
+        var spec = ReplicaBootstrapSpec.For(cluster, replica, bootstrap, cluster.ProviderData.GetValueOrDefault(KubernetesVersionKey));
         spec.Validate();
         var metadata = new Dictionary<string, string>(ReplicaMetadata.Items(spec, certificates, ServiceAccountKey(cluster.Name)), StringComparer.Ordinal)
         {
             [SshKeysMetadataKey] = SshKey(cluster.Name).GceSshKeysEntry(_options.SshUser),
+            [PublishedHostKeys.EnableMetadataKey] = "TRUE",
         };
         await GuardAsync($"start the VM of replica {replica.Name}", replica.Name, async () =>
         {
@@ -350,7 +362,7 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         {
             Name = replica.Name,
             Description = $"HaMaster cluster {cluster.Name}: control-plane replica",
-            MachineType = $"zones/{replica.Zone}/machineTypes/{_options.MachineType}",
+            MachineType = $"zones/{replica.Zone}/machineTypes/{cluster.ProviderData.GetValueOrDefault(MachineTypeKey) ?? _options.MachineType}",
             Labels = new Dictionary<string, string> { [ClusterLabel] = cluster.Name, [RoleLabel] = MasterRole },
             Tags = new Tags { Items = [GceNames.Master(cluster.Name)] },
             Disks =
@@ -434,14 +446,21 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
         }).ConfigureAwait(false);
     }
 
-    /// <summary>The VM's status: RUNNING → Running; TERMINATED, STOPPING, SUSPENDED → Stopped; PROVISIONING, STAGING, REPAIRING → Partial; gone → Missing.</summary>
+    /// <summary>
+    /// The VM's status: RUNNING → Running; TERMINATED, STOPPING, SUSPENDED → Stopped; PROVISIONING, STAGING,
+    /// REPAIRING → Partial; gone → Missing. With <see cref="GceAccess.External"/>, the API is reached at the
+    /// VM's external address.
+    /// </summary>
     public async Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken)
     {
         var location = Location(cluster);
         var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
         var instance = await GuardAsync($"read the VM of replica {replica.Name}", replica.Name,
             () => compute.Instances.Get(location.Project, replica.Zone, replica.Name).GetOrNullAsync(cancellationToken)).ConfigureAwait(false);
-        return Runtime(replica, instance);
+        var runtime = Runtime(replica, instance);
+        return Access(cluster) == GceAccess.External && instance is not null && NatIP(instance) is { } external
+            ? runtime with { ApiAddress = external }
+            : runtime;
     }
 
     /// <summary>What an instance's status means for a replica.</summary>
@@ -558,44 +577,50 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     // ----- etcd -----------------------------------------------------------------------------------
 
     /// <summary>
-    /// A gateway to the replicas' etcd members. <see cref="GceEtcdAccess.Internal"/> (recorded in the
-    /// cluster's provider data, else the options): the client URL as is. <see cref="GceEtcdAccess.Ssh"/>:
-    /// one SSH tunnel per replica to its external address (read from the VM), forwarding to its etcd on
-    /// loopback, with the cluster's module key; the first host key seen is pinned in the replica's
-    /// provider data.
+    /// A gateway to the replicas' etcd members. <see cref="GceAccess.Internal"/> (recorded in the
+    /// cluster's provider data, else the options): the client URL as is. <see cref="GceAccess.External"/>:
+    /// one SSH tunnel per replica to its external address (read from the VM), forwarding to its etcd
+    /// client port, with the cluster's module key. The server must present a host key the VM published
+    /// in its guest attributes; while it has published none, the key seen first is pinned in the
+    /// replica's provider data and required after.
     /// </summary>
     public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials)
     {
-        if (EtcdAccess(cluster) == GceEtcdAccess.Internal) return new EtcdGateway(credentials);
+        if (Access(cluster) == GceAccess.Internal) return new EtcdGateway(credentials);
         var location = Location(cluster);
         return new GceTunneledEtcdGateway(credentials, async (endpoint, cancellationToken) =>
         {
             var replica = cluster.Replicas.FirstOrDefault(r => string.Equals(r.ClientUrl, endpoint, StringComparison.OrdinalIgnoreCase))
                           ?? throw new HaException(ErrorIds.ReplicaNotFound, $"No replica of cluster '{cluster.Name}' has the etcd endpoint {endpoint}.",
-                              "Run Get-HaReplica to see the cluster's replicas.", endpoint);
+                              "Run Get-MasterReplica to see the cluster's replicas.", endpoint);
             var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
-            var instance = await GuardAsync($"read the VM of replica {replica.Name}", replica.Name,
-                () => compute.Instances.Get(location.Project, replica.Zone, replica.Name).ExecuteAsync(cancellationToken)).ConfigureAwait(false);
+            var (instance, published) = await GuardAsync($"read the VM and host keys of replica {replica.Name}", replica.Name, async () =>
+            {
+                var instance = compute.Instances.Get(location.Project, replica.Zone, replica.Name).ExecuteAsync(cancellationToken);
+                var published = PublishedHostKeys.FingerprintsAsync(compute, location.Project, replica.Zone, replica.Name, cancellationToken);
+                return (await instance.ConfigureAwait(false), await published.ConfigureAwait(false));
+            }).ConfigureAwait(false);
             var host = NatIP(instance) ?? throw new HaException(ErrorIds.EtcdRequestFailed,
                 $"Replica {replica.Name} has no external address to open an SSH tunnel to (its VM is {instance.Status}).",
-                "Start the replica, or run HaMaster inside the VPC with internal etcd access.", replica.Name);
+                "Start the replica, or create the cluster with -Access Internal when this machine is inside the VPC.", replica.Name);
             var pinned = replica.ProviderData.GetValueOrDefault(SshHostKeyKey);
             var tunnel = await SshTunnel.OpenAsync(new SshTunnelOptions
             {
                 Host = host,
                 User = _options.SshUser,
                 Key = SshKey(cluster.Name),
-                TrustedHostKeyFingerprints = pinned is null ? [] : [pinned],
+                RemoteHost = replica.InternalAddress,
+                TrustedHostKeyFingerprints = published.Count > 0 ? published : pinned is null ? [] : [pinned],
             }, cancellationToken).ConfigureAwait(false);
             replica.ProviderData[SshHostKeyKey] = tunnel.HostKeyFingerprint;
             return tunnel;
         });
     }
 
-    public GceEtcdAccess EtcdAccess(ClusterState cluster) =>
-        cluster.ProviderData.TryGetValue(EtcdAccessKey, out var recorded) && Enum.TryParse<GceEtcdAccess>(recorded, ignoreCase: true, out var access)
+    public GceAccess Access(ClusterState cluster) =>
+        cluster.ProviderData.TryGetValue(AccessKey, out var recorded) && Enum.TryParse<GceAccess>(recorded, ignoreCase: true, out var access)
             ? access
-            : _options.EtcdAccess;
+            : _options.Access;
 
     // ----- per-cluster files ----------------------------------------------------------------------
 

@@ -1,15 +1,18 @@
+using HaMaster.Gce.Bootstrap;
+
 namespace HaMaster.Gce;
 
-/// <summary>How the module reaches a replica's etcd member (recorded per cluster in its provider data).</summary>
-public enum GceEtcdAccess
+/// <summary>How the module reaches a cluster's replicas (recorded per cluster in its provider data).</summary>
+public enum GceAccess
 {
     /// <summary>
-    /// Through an SSH tunnel to the replica's external address, forwarding to its etcd client port on
-    /// loopback (the module runs outside the VPC; the default).
+    /// From outside the VPC (the default): etcd through an SSH tunnel to each replica's public address,
+    /// forwarding to its etcd client port; API servers at their public addresses, their certificates
+    /// checked for the replica's internal address.
     /// </summary>
-    Ssh,
+    External,
 
-    /// <summary>Straight to the replica's internal address (the module runs inside the VPC).</summary>
+    /// <summary>From inside the VPC: etcd and API servers at the replicas' internal addresses.</summary>
     Internal,
 }
 
@@ -23,6 +26,9 @@ public sealed class GceProviderOptions
     public string? Project { get; set; }
 
     public string MachineType { get; set; } = DefaultMachineType;
+
+    /// <summary>The kube-apiserver release replicas run (<c>v1.34.1</c>).</summary>
+    public string KubernetesVersion { get; set; } = KubernetesRelease.DefaultVersion;
     public string Image { get; set; } = DefaultImage;
     public string Network { get; set; } = "default";
 
@@ -32,7 +38,7 @@ public sealed class GceProviderOptions
     /// </summary>
     public string? SubnetRange { get; set; }
 
-    public GceEtcdAccess EtcdAccess { get; set; } = GceEtcdAccess.Ssh;
+    public GceAccess Access { get; set; } = GceAccess.External;
 
     /// <summary>The user the module's SSH key is authorized for on every replica.</summary>
     public string SshUser { get; set; } = "hamaster";

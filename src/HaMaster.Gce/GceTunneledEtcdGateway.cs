@@ -1,13 +1,15 @@
+using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
 using HaMaster.Gce.Ssh;
 
 namespace HaMaster.Gce;
 
 /// <summary>
-/// etcd reached through one SSH tunnel per replica (<see cref="GceEtcdAccess.Ssh"/>): the engine names
+/// etcd reached through one SSH tunnel per replica (<see cref="GceAccess.External"/>): the engine names
 /// a member by its client URL (<c>https://&lt;internal IP&gt;:2379</c>); the first call to it opens a
 /// tunnel to that replica (<paramref name="openTunnel"/>) and every later call reuses it, until it is
 /// found closed and opened again. TLS runs end to end through the tunnel with the etcd CA verified.
+/// A tunnel that cannot be opened is an <see cref="EtcdRequestException"/>, as a member that does not answer.
 /// Disposing closes every tunnel.
 /// </summary>
 public sealed class GceTunneledEtcdGateway(EtcdCredentials credentials, Func<string, CancellationToken, Task<SshTunnel>> openTunnel) : IEtcdGateway
@@ -68,7 +70,17 @@ public sealed class GceTunneledEtcdGateway(EtcdCredentials credentials, Func<str
                     route.Tunnel.Dispose();
                 }
             }
-            var tunnel = await openTunnel(endpoint, cancellationToken).ConfigureAwait(false);
+            SshTunnel tunnel;
+            try
+            {
+                tunnel = await openTunnel(endpoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A member behind a tunnel that cannot be opened (sshd not up yet after a boot, a host key
+                // that is not the VM's) does not answer, like a member that is down: callers wait or report it.
+                throw new EtcdRequestException(endpoint, "connect through SSH", e.Message, e);
+            }
             var gateway = new EtcdGateway(credentials, _ => tunnel.LocalUrl());
             lock (_routes) _routes[endpoint] = (tunnel, gateway);
             return gateway;

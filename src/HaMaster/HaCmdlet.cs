@@ -5,6 +5,7 @@ using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Providers;
 using HaMaster.Engine.State;
+using HaMaster.Gce;
 
 namespace HaMaster;
 
@@ -36,12 +37,15 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
         return new HaEngine(home, kind => Provider(kind, home), _observer ??= new PipelineObserver(this));
     }
 
+    /// <summary>The Gce provider's settings for this command (New-HaCluster takes them as parameters; later commands read what the cluster recorded).</summary>
+    private protected virtual GceProviderOptions? GceOptions => null;
+
     /// <summary>One provider of each kind for the whole command (a cloud provider's client and credentials are made once).</summary>
     private IReplicaProvider Provider(ProviderKind kind, StateDirectory home)
     {
         lock (_providers)
         {
-            if (!_providers.TryGetValue(kind, out var provider)) _providers[kind] = provider = Providers.Create(kind, home);
+            if (!_providers.TryGetValue(kind, out var provider)) _providers[kind] = provider = Providers.Create(kind, home, GceOptions);
             return provider;
         }
     }

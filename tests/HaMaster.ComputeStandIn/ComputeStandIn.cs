@@ -537,6 +537,10 @@ public sealed partial class ComputeStandIn : IAsyncDisposable
             ([], "GET") => new Route { Call = $"{c}.list", Project = p, Scope = scope, Handler = r => List(r, c) },
             ([], "POST") => new Route { Call = $"{c}.insert", Project = p, Scope = scope, IsMutation = true, NeedsBody = true, Handler = def.Insert },
             ([var n], "GET") => new Route { Call = $"{c}.get", Project = p, Scope = scope, Name = n, Handler = r => Get(r, c) },
+            ([var n, "getGuestAttributes"], "GET") when c == "instances" => new Route
+            {
+                Call = "instances.getGuestAttributes", Project = p, Scope = scope, Name = n, Handler = GetGuestAttributes,
+            },
             ([var n], "DELETE") => new Route { Call = $"{c}.delete", Project = p, Scope = scope, Name = n, IsMutation = true, Handler = def.Delete },
             ([var n, var verb], "POST") when def.Verbs.TryGetValue(verb, out var v) => new Route
             {

@@ -71,6 +71,9 @@ internal sealed class InstanceResource : Resource
     public bool BootIsFirst { get; set; }
     public DateTimeOffset? LastStart { get; set; }
     public DateTimeOffset? LastStop { get; set; }
+
+    /// <summary>What the guest published, by "namespace/key".</summary>
+    public SortedDictionary<string, string> GuestAttributes { get; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class FirewallResource : Resource

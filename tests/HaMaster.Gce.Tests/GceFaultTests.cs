@@ -17,7 +17,7 @@ public sealed class GceFaultTests
     public async Task A_rate_limit_storm_slows_a_change_down_but_does_not_fail_it()
     {
         await using var cloud = await GceTestCloud.StartAsync();
-        cloud.Run($"New-HaCluster -Name storm -Provider Gce -Project {GceTestCloud.Project} -Zone us-central1-a");
+        cloud.Run(cloud.NewCluster("storm"));
         var limitedBefore = cloud.StandIn.Requests.Count(r => r.StatusCode == 403);
 
         cloud.StandIn.RateLimitNext(6);
@@ -33,7 +33,7 @@ public sealed class GceFaultTests
     public async Task A_forwarding_rule_insert_failing_at_the_second_replica_is_finished_by_the_next_command()
     {
         await using var cloud = await GceTestCloud.StartAsync();
-        cloud.Run($"New-HaCluster -Name fr -Provider Gce -Project {GceTestCloud.Project} -Zone us-central1-a");
+        cloud.Run(cloud.NewCluster("fr"));
 
         cloud.StandIn.FailNextOperation("forwardingRules.insert", "QUOTA_EXCEEDED", "Quota 'FORWARDING_RULES' exceeded.  Limit: 0.0 in region us-central1.");
         var (_, errors) = cloud.Try("Add-MasterReplica -Cluster fr");
@@ -55,7 +55,7 @@ public sealed class GceFaultTests
     public async Task An_add_killed_between_starting_the_VM_and_promoting_it_is_rolled_back_by_the_next_command()
     {
         await using var cloud = await GceTestCloud.StartAsync();
-        cloud.Run($"New-HaCluster -Name cut -Provider Gce -Project {GceTestCloud.Project} -Zone us-central1-a");
+        cloud.Run(cloud.NewCluster("cut"));
 
         var script = Path.Combine(cloud.Home, "add.ps1");
         File.WriteAllText(script, "Add-MasterReplica -Cluster cut");

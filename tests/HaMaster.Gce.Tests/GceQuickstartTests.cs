@@ -12,7 +12,7 @@ public sealed class GceQuickstartTests
     {
         await using var cloud = await GceTestCloud.StartAsync();
 
-        var cluster = cloud.Single<HaCluster>($"New-HaCluster -Name demo -Provider Gce -Project {GceTestCloud.Project} -Zone us-central1-a");
+        var cluster = cloud.Single<HaCluster>(cloud.NewCluster("demo"));
         Assert.Equal("Healthy", cluster.Status);
         // Zones complete from the cluster's region; a cold cache may answer empty at first (it never waits over 1 s).
         string[] zones = [];

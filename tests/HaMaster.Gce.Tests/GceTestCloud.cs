@@ -8,10 +8,11 @@ using Xunit;
 namespace HaMaster.Gce.Tests;
 
 /// <summary>
-/// A Compute stand-in whose VMs run real etcd members and API endpoints, and a PowerShell session
-/// with the module pointed at it. The module reaches replicas' internal (loopback) addresses directly
-/// (HAMASTER_GCE_ETCD_ACCESS=Internal), as from a machine inside the VPC. Sets process environment
-/// variables: tests using it belong to the process-environment collection.
+/// A Compute stand-in whose VMs run real etcd members, API endpoints and SSH servers, and a PowerShell
+/// session with the module pointed at it. Clusters are made with the default access (External), as
+/// from a machine outside the VPC: etcd through SSH tunnels to the VMs' external addresses, API
+/// servers at those addresses. Sets process environment variables: tests using it belong to the
+/// process-environment collection.
 /// </summary>
 public sealed class GceTestCloud : IAsyncDisposable
 {
@@ -26,11 +27,11 @@ public sealed class GceTestCloud : IAsyncDisposable
         Home = Path.Combine(Path.GetTempPath(), $"hmgce-{Guid.NewGuid():N}"[..14]);
         Directory.CreateDirectory(Home);
         SetEnvironment("CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE", standIn.BaseUri.ToString());
-        SetEnvironment("HAMASTER_GCE_ETCD_ACCESS", "Internal");
-        SetEnvironment("HAMASTER_GCE_SUBNET_RANGE", $"{vms.AddressPrefix}.0/25");
         Runspace = ScriptRunner.OpenRunspace(new ConsoleHost(_host));
         Runspace.SessionStateProxy.SetVariable("HaMasterHome", Home);
     }
+
+    public const string Zone = "us-central1-a";
 
     public ComputeStandIn StandIn { get; }
     public FakeVmHost Vms { get; }
@@ -41,10 +42,17 @@ public sealed class GceTestCloud : IAsyncDisposable
     {
         var standIn = new ComputeStandIn();
         await standIn.StartAsync();
-        var vms = new FakeVmHost(standIn);
+        var vms = new FakeVmHost(standIn) { SshServers = true };
         vms.Start();
         return new GceTestCloud(standIn, vms);
     }
+
+    /// <summary>
+    /// The New-HaCluster command line of a cluster in this cloud: the fake VMs' internal addresses are
+    /// the harness's loopback block, given as the subnet range.
+    /// </summary>
+    public string NewCluster(string name, string more = "") =>
+        $"New-HaCluster -Name {name} -Provider Gce -Project {Project} -Zone {Zone} -SubnetRange {Vms.AddressPrefix}.0/25 {more}".TrimEnd();
 
     /// <summary>Runs a script that must not fail; returns its output objects.</summary>
     public List<object> Run(string script)

@@ -16,6 +16,7 @@ public static class ErrorCatalog
         new(ErrorIds.ReplicaLimitReached, HaErrorCategory.InvalidOperation, "The cluster already has 7 replicas, the most etcd recommends."),
         new(ErrorIds.ProviderNotAvailable, HaErrorCategory.NotImplemented, "The provider is not available in this version."),
         new(ErrorIds.ProviderParameterNotSupported, HaErrorCategory.InvalidArgument, "A parameter was given that the chosen provider does not use (for example -Project with Local)."),
+        new(ErrorIds.InvalidProviderSetting, HaErrorCategory.InvalidArgument, "A provider setting has a value the provider cannot use (for example -KubernetesVersion 1.34 or -SubnetRange 10.0.0.0)."),
         new(ErrorIds.PlatformNotSupported, HaErrorCategory.NotImplemented, "The Local provider needs Linux (it uses loopback addresses 127.x.y.z)."),
         new(ErrorIds.ComponentNotInstalled, HaErrorCategory.NotInstalled, "etcd or HAProxy is not installed; the message names the Debian package."),
         new(ErrorIds.StateCorrupt, HaErrorCategory.InvalidData, "A cluster's state file cannot be read."),

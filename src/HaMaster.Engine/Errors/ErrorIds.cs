@@ -12,6 +12,7 @@ public static class ErrorIds
     public const string ReplicaLimitReached = "ReplicaLimitReached";
     public const string ProviderNotAvailable = "ProviderNotAvailable";
     public const string ProviderParameterNotSupported = "ProviderParameterNotSupported";
+    public const string InvalidProviderSetting = "InvalidProviderSetting";
     public const string PlatformNotSupported = "PlatformNotSupported";
     public const string ComponentNotInstalled = "ComponentNotInstalled";
     public const string StateCorrupt = "StateCorrupt";

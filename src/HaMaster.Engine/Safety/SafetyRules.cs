@@ -92,7 +92,8 @@ public static class SafetyRules
     {
         if (!view.QuorumReadSucceeded)
             throw new HaException(ErrorIds.ClusterUnhealthy,
-                $"Cluster '{view.Cluster}' has lost its etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy): no membership change is possible.",
+                $"Cluster '{view.Cluster}' has lost its etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy): no membership change is possible. "
+                + Describe(view.Replicas.Where(r => !r.Healthy).ToList()) + ".",
                 $"Start the stopped replicas with Get-MasterReplica -Cluster {view.Cluster} | Start-MasterReplica.", view.Cluster);
     }
 

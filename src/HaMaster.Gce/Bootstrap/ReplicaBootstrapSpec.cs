@@ -49,9 +49,6 @@ public sealed partial record ReplicaBootstrapSpec
         EnableEtcdQuorumReads = cluster.EtcdQuorumReads,
     };
 
-    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex Rfc1035Label();
-
     [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
     private static partial Regex Token();
 
@@ -64,8 +61,8 @@ public sealed partial record ReplicaBootstrapSpec
     /// </summary>
     public void Validate()
     {
-        Require(Rfc1035Label().IsMatch(ClusterName ?? ""), $"The cluster name '{ClusterName}' is not a valid Compute Engine name.");
-        Require(Rfc1035Label().IsMatch(ReplicaName ?? ""), $"The replica name '{ReplicaName}' is not a valid Compute Engine name.");
+        Require(GceNames.IsValid(ClusterName), $"The cluster name '{ClusterName}' is not a valid Compute Engine name.");
+        Require(GceNames.IsValid(ReplicaName), $"The replica name '{ReplicaName}' is not a valid Compute Engine name.");
         RequireIPv4(InternalAddress, "internal address");
         RequireIPv4(ClusterAddress, "cluster address");
         KubernetesRelease.Parse(KubernetesVersion);
@@ -74,7 +71,7 @@ public sealed partial record ReplicaBootstrapSpec
         Require(EtcdInitialCluster is { Count: > 0 }, "The etcd initial cluster is empty.");
         foreach (var (name, url) in EtcdInitialCluster!)
         {
-            Require(Rfc1035Label().IsMatch(name ?? ""), $"The etcd member name '{name}' is not a valid Compute Engine name.");
+            Require(GceNames.IsValid(name), $"The etcd member name '{name}' is not a valid Compute Engine name.");
             Require(PeerUrl().IsMatch(url ?? ""), $"The etcd peer URL '{url}' of member '{name}' is not of the form https://<address>:<port>.");
         }
         Require(EtcdInitialCluster!.Select(m => m.Key).Distinct(StringComparer.Ordinal).Count() == EtcdInitialCluster!.Count, "The etcd initial cluster names a member twice.");

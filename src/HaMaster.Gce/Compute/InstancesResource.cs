@@ -53,6 +53,14 @@ public sealed class InstancesResource
         new(_service, "compute.instances.setTags", "POST", InstancePath(project, zone, instance, "setTags"),
             Require.Body(body));
 
+    /// <summary>
+    /// What the guest published under <paramref name="queryPath"/> (<c>hostkeys/</c>: the SSH host keys).
+    /// Answers 404 while nothing is published there, and 400 when the instance's metadata does not
+    /// enable guest attributes.
+    /// </summary>
+    public GetGuestAttributesRequest GetGuestAttributes(string project, string zone, string instance, string queryPath) =>
+        new(_service, InstancePath(project, zone, instance, "getGuestAttributes"), queryPath);
+
     public ComputeMutation Start(string project, string zone, string instance) =>
         new(_service, "compute.instances.start", "POST", InstancePath(project, zone, instance, "start"));
 

@@ -3,6 +3,7 @@ using HaMaster.Completion;
 using HaMaster.Engine;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
+using HaMaster.Gce;
 
 namespace HaMaster.Commands;
 
@@ -76,16 +77,71 @@ public sealed class NewHaClusterCommand : HaCmdlet
     [Parameter]
     public SwitchParameter EnableEtcdQuorumReads { get; set; }
 
+    /// <summary>
+    /// How this machine reaches the replicas of a Gce cluster; recorded on the cluster. External (the default, for a machine outside the VPC): etcd through an SSH tunnel to each replica's public address with a key HaMaster generates (the VMs' host keys are read from their guest attributes), and API servers at their public addresses, their certificates checked for the replica's internal address. Internal (for a machine inside the VPC): etcd and API servers at the replicas' internal addresses. Applies to -Provider Gce only.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("External", "Internal")]
+    public string? Access { get; set; }
+
+    /// <summary>
+    /// The kube-apiserver release the replicas of a Gce cluster install, such as v1.34.1 (the default); recorded on the cluster, so every later replica runs the same. Applies to -Provider Gce only; a value that is not v<major>.<minor>.<patch> fails with the error InvalidProviderSetting.
+    /// </summary>
+    [Parameter]
+    public string? KubernetesVersion { get; set; }
+
+    /// <summary>
+    /// The Compute Engine machine type of the replicas of a Gce cluster (default e2-standard-2); recorded on the cluster. Applies to -Provider Gce only.
+    /// </summary>
+    [Parameter]
+    public string? MachineType { get; set; }
+
+    /// <summary>
+    /// The VPC network of a Gce cluster's replicas (default: default). Applies to -Provider Gce only.
+    /// </summary>
+    [Parameter]
+    public string? Network { get; set; }
+
+    /// <summary>
+    /// The IPv4 range (CIDR, such as 10.128.0.0/20) of the subnet a Gce cluster's replicas take their internal addresses from. Needed for a custom-mode network; by default the range of the cluster's region in an auto-mode network. Applies to -Provider Gce only.
+    /// </summary>
+    [Parameter]
+    public string? SubnetRange { get; set; }
+
+    private protected override GceProviderOptions? GceOptions
+    {
+        get
+        {
+            var options = new GceProviderOptions { Project = Project, SubnetRange = SubnetRange };
+            if (Access is not null) options.Access = Enum.Parse<GceAccess>(Access, ignoreCase: true);
+            if (KubernetesVersion is not null) options.KubernetesVersion = KubernetesVersion;
+            if (MachineType is not null) options.MachineType = MachineType;
+            if (Network is not null) options.Network = Network;
+            return options;
+        }
+    }
+
     protected override void ProcessRecord() => ForEachInput(() =>
     {
-        if (Provider == ProviderKind.Local && Project is not null)
-            throw new HaException(ErrorIds.ProviderParameterNotSupported,
-                "-Project applies to the Gce provider only; a Local cluster lives on this machine.",
-                "Omit -Project, or add -Provider Gce.", Project);
+        if (Provider == ProviderKind.Local)
+            RefuseGceParameters();
         Engine.Naming.ResourceNames.ValidateClusterName(Name);
         if (!ShouldChange(Name, $"Create {Provider} HA cluster"))
             return;
         var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads);
         WriteObject(Run((engine, token) => engine.NewClusterAsync(request, token)));
     });
+
+    private void RefuseGceParameters()
+    {
+        var given = new (string Name, string? Value)[]
+        {
+            (nameof(Project), Project), (nameof(Access), Access), (nameof(KubernetesVersion), KubernetesVersion),
+            (nameof(MachineType), MachineType), (nameof(Network), Network), (nameof(SubnetRange), SubnetRange),
+        }.FirstOrDefault(p => p.Value is not null);
+        if (given.Name is not null)
+            throw new HaException(ErrorIds.ProviderParameterNotSupported,
+                $"-{given.Name} applies to the Gce provider only; a Local cluster lives on this machine.",
+                $"Omit -{given.Name}, or add -Provider Gce.", given.Value);
+    }
 }

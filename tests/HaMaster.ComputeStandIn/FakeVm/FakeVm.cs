@@ -56,6 +56,11 @@ public sealed class FakeVm
     public string EtcdLog => System.IO.Path.Combine(Folder, "etcd.log");
     public string EndpointLog => System.IO.Path.Combine(Folder, "endpoint.log");
     public string EndpointConfig => System.IO.Path.Combine(Folder, "endpoint.json");
+    public string SshConfig => System.IO.Path.Combine(Folder, "sshd_config");
+    public string SshLog => System.IO.Path.Combine(Folder, "sshd.log");
+    public string SshAuthorizedKeys => System.IO.Path.Combine(Folder, "authorized_keys");
+    /// <summary>The VM's SSH host key: made at its first boot and kept on its disk, like /etc/ssh/ssh_host_ed25519_key.</summary>
+    public string SshHostKey => System.IO.Path.Combine(RootFolder, "etc", "ssh", "ssh_host_ed25519_key");
 
     /// <summary>The member's client URL (its advertised one; the VM's extra loopback listener is left out, see the README).</summary>
     public string EtcdClientUrl { get; internal set; } = "";
@@ -72,10 +77,15 @@ public sealed class FakeVm
     /// <summary>What only this VM's API endpoint has on its command line.</summary>
     public string EndpointMarker => EndpointConfig;
 
+    /// <summary>What only this VM's sshd has on its command line.</summary>
+    public string SshMarker => SshConfig;
+
     internal int EtcdPid { get; set; }
+    internal int SshPid { get; set; }
     internal int EndpointPid { get; set; }
     internal DateTime EtcdStartedAt { get; set; }
     internal DateTime EndpointStartedAt { get; set; }
+    internal DateTime SshStartedAt { get; set; }
     internal string ClusterCaFile { get; set; } = "";
     internal EndpointSettings? Endpoint { get; set; }
 
@@ -93,6 +103,7 @@ public sealed class FakeVm
 
     public bool EtcdRunning => EtcdPid > 0 && DetachedProcess.IsRunning(EtcdPid, EtcdMarker);
     public bool EndpointRunning => EndpointPid > 0 && DetachedProcess.IsRunning(EndpointPid, EndpointMarker);
+    public bool SshRunning => SshPid > 0 && DetachedProcess.IsRunning(SshPid, SshMarker);
 
     /// <summary>The last lines of both logs, for failure messages.</summary>
     public string Describe(int lines = 5)
@@ -101,7 +112,8 @@ public sealed class FakeVm
         return $"{Name} ({InternalAddress}): status {Status}, {State}, {Health}, boots {Boots}"
             + (LastError is null ? "" : $", error: {LastError}")
             + $"\n  etcd {(EtcdRunning ? "running" : "not running")}:\n    {Tail(EtcdLog, lines)}"
-            + $"\n  endpoint {(EndpointRunning ? "running" : "not running")}:\n    {Tail(EndpointLog, lines)}";
+            + $"\n  endpoint {(EndpointRunning ? "running" : "not running")}:\n    {Tail(EndpointLog, lines)}"
+            + (File.Exists(SshLog) ? $"\n  sshd {(SshRunning ? "running" : "not running")}:\n    {Tail(SshLog, lines)}" : "");
     }
 
     public override string ToString() => $"{Name} ({InternalAddress}, {State}, {Health})";

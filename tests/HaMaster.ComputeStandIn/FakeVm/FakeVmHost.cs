@@ -80,6 +80,13 @@ public sealed class FakeVmHost : IAsyncDisposable
     /// </summary>
     public int? ApiPort { get; init; }
 
+    /// <summary>
+    /// Whether each VM also runs an SSH server on its external address (<see cref="FakeVmSshd"/>), for
+    /// the module's SSH tunnel to etcd. Default false. Needs root (port 22, and the accounts of the
+    /// <c>ssh-keys</c> metadata).
+    /// </summary>
+    public bool SshServers { get; init; }
+
     /// <summary>How often the stand-in's instances are read. Default 50 ms.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -273,7 +280,7 @@ public sealed class FakeVmHost : IAsyncDisposable
                 if (vm.State == FakeVmState.Stopped) Boot(vm, instance);
                 else if (vm.State == FakeVmState.Running)
                 {
-                    FollowExternalAddress(vm, instance);
+                    await FollowExternalAddressAsync(vm, instance, cancellationToken).ConfigureAwait(false);
                     RestartExited(vm);
                 }
             }
@@ -342,11 +349,13 @@ public sealed class FakeVmHost : IAsyncDisposable
                 plan.KubernetesVersion);
             vm.ExternalAddress = ExternalAddressOf(instance);
             WriteEndpointConfig(vm);
+            if (SshServers) FakeVmSshd.Prepare(vm, metadata, _standIn);
 
             vm.LastError = null;
             vm.Boots++;
             StartEtcd(vm);
             StartEndpoint(vm);
+            if (SshServers && vm.ExternalAddress is not null) StartSsh(vm);
             vm.State = FakeVmState.Running;
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -403,6 +412,12 @@ public sealed class FakeVmHost : IAsyncDisposable
         vm.EndpointStartedAt = DateTime.UtcNow;
     }
 
+    private static void StartSsh(FakeVm vm)
+    {
+        vm.SshPid = FakeVmSshd.Start(vm);
+        vm.SshStartedAt = DateTime.UtcNow;
+    }
+
     /// <summary>
     /// kube-apiserver binds 0.0.0.0, so a VM answers on its internal address and, through Compute's
     /// one-to-one NAT, on the external address of its access config while it has one.
@@ -425,14 +440,22 @@ public sealed class FakeVmHost : IAsyncDisposable
         File.Move(vm.EndpointConfig + ".tmp", vm.EndpointConfig, overwrite: true);
     }
 
-    /// <summary>The access config's address changed while the VM runs (the frontend moving the cluster address): the endpoint reloads.</summary>
-    private static void FollowExternalAddress(FakeVm vm, JsonObject instance)
+    /// <summary>
+    /// The access config's address changed while the VM runs (the frontend moving the cluster address):
+    /// the endpoint reloads, and sshd moves to the new address (or stops while there is none).
+    /// </summary>
+    private async Task FollowExternalAddressAsync(FakeVm vm, JsonObject instance, CancellationToken cancellationToken)
     {
         var external = ExternalAddressOf(instance);
         if (external == vm.ExternalAddress) return;
         vm.ExternalAddress = external;
         WriteEndpointConfig(vm);
         if (vm.EndpointRunning) DetachedProcess.Signal(vm.EndpointPid, Sighup);
+        if (!SshServers) return;
+        FakeVmSshd.WriteConfig(vm);
+        if (external is null) await DetachedProcess.StopAllAsync(vm.SshMarker, graceful: false, StopGrace, cancellationToken).ConfigureAwait(false);
+        else if (vm.SshRunning) DetachedProcess.Signal(vm.SshPid, Sighup);
+        else StartSsh(vm);
     }
 
     private static string? ExternalAddressOf(JsonObject instance) =>
@@ -444,6 +467,7 @@ public sealed class FakeVmHost : IAsyncDisposable
         var now = DateTime.UtcNow;
         if (!vm.EtcdRunning && now - vm.EtcdStartedAt >= RestartDelay) StartEtcd(vm);
         if (!vm.EndpointRunning && now - vm.EndpointStartedAt >= RestartDelay) StartEndpoint(vm);
+        if (SshServers && vm.ExternalAddress is not null && !vm.SshRunning && now - vm.SshStartedAt >= RestartDelay) StartSsh(vm);
     }
 
     /// <summary>A guest shutdown: SIGTERM, then SIGKILL after a grace period; the disk stays.</summary>
@@ -453,8 +477,11 @@ public sealed class FakeVmHost : IAsyncDisposable
             await DetachedProcess.StopAllAsync(vm.EndpointMarker, graceful: true, StopGrace, cancellationToken).ConfigureAwait(false);
         if (vm.EtcdDataDirectory.Length > 0)
             await DetachedProcess.StopAllAsync(vm.EtcdMarker, graceful: true, StopGrace, cancellationToken).ConfigureAwait(false);
+        if (File.Exists(vm.SshConfig))
+            await DetachedProcess.StopAllAsync(vm.SshMarker, graceful: true, StopGrace, cancellationToken).ConfigureAwait(false);
         vm.EtcdPid = 0;
         vm.EndpointPid = 0;
+        vm.SshPid = 0;
         vm.State = FakeVmState.Stopped;
         vm.Health = "UNHEALTHY";
     }

@@ -32,7 +32,7 @@ public sealed class GceProviderAddressTests : GceProviderTestBase
         Assert.Equal(Project, state.ProviderData[GceProvider.ProjectKey]);
         Assert.Equal(Region, state.ProviderData[GceProvider.RegionKey]);
         Assert.Equal("10.128.0.0/20", state.ProviderData[GceProvider.SubnetRangeKey]);
-        Assert.Equal("Internal", state.ProviderData[GceProvider.EtcdAccessKey]);
+        Assert.Equal("Internal", state.ProviderData[GceProvider.AccessKey]);
         Assert.Equal(5, StandIn.Inventory().Count);
     }
 

@@ -40,7 +40,7 @@ public abstract class GceProviderTestBase : IAsyncLifetime
         Provider = new GceProvider(Directory, Compute, new GceProviderOptions
         {
             Project = Project,
-            EtcdAccess = GceEtcdAccess.Internal,
+            Access = GceAccess.Internal,
             StatusPollInterval = TimeSpan.FromMilliseconds(20),
             InstanceTimeout = TimeSpan.FromSeconds(20),
         });
