@@ -75,7 +75,7 @@ public sealed class GceTunneledEtcdGateway(EtcdCredentials credentials, Func<str
             {
                 tunnel = await openTunnel(endpoint, cancellationToken).ConfigureAwait(false);
             }
-            catch (HaException e) when (!cancellationToken.IsCancellationRequested)
+            catch (HaException e) when (e.ErrorId is ErrorIds.EtcdRequestFailed or ErrorIds.OperationTimedOut && !cancellationToken.IsCancellationRequested)
             {
                 // A member behind a tunnel that cannot be opened (sshd not up yet after a boot, a host key
                 // that is not the VM's) does not answer, like a member that is down: callers wait or report it.

@@ -7,7 +7,8 @@ namespace HaMaster.Gce.Tests;
 /// <summary>
 /// The default access of a Gce cluster (External, a machine outside the VPC), through the cmdlets:
 /// etcd reached through SSH tunnels to the VMs' external addresses with the module's key, each VM's
-/// host key taken from its guest attributes, and a VM presenting another host key refused.
+/// host key taken from its guest attributes, and a VM presenting another host key refused. The
+/// settings given to New-HaCluster are recorded and used by later commands.
 /// </summary>
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class GceExternalAccessTests
@@ -16,7 +17,7 @@ public sealed class GceExternalAccessTests
     public async Task Etcd_is_reached_through_ssh_with_the_module_key_and_the_host_key_the_vm_published()
     {
         await using var cloud = await GceTestCloud.StartAsync();
-        cloud.Run(cloud.NewCluster("ext") + " | Add-MasterReplica");
+        cloud.Run(cloud.NewCluster("ext", "-KubernetesVersion v1.33.2") + " | Add-MasterReplica");
 
         Assert.All(cloud.Run("Get-MasterReplica ext").OfType<MasterReplica>(), r => Assert.True(r.Healthy, $"{r.Name}: {string.Join("; ", r.Problems)}"));
         Assert.Contains(cloud.StandIn.Requests, r => r.Call == "instances.getGuestAttributes" && r.StatusCode == 200);
@@ -26,6 +27,9 @@ public sealed class GceExternalAccessTests
             var log = File.ReadAllText(vm.SshLog);
             Assert.Contains($"Accepted publickey for hamaster from 127.0.0.1", log);
             Assert.Contains(moduleKey.Fingerprint, log);
+            // The version given at creation is recorded: the replica added later installs it too.
+            var script = cloud.StandIn.GetResource(vm.Path)!["metadata"]!["items"]!.AsArray().Single(i => (string?)i!["key"] == "startup-script")!["value"]!.GetValue<string>();
+            Assert.Contains("kubernetes_version=v1.33.2", script);
         }
 
         cloud.Run("Remove-HaCluster ext -Force");

@@ -23,6 +23,12 @@ namespace HaMaster.Commands;
 /// </code>
 /// <para>Creates a cluster whose replicas may live in different zones, then adds two replicas to it, one at a time. Each new replica goes to the zone with the fewest replicas, so the three replicas end up in local-a, local-b and local-c; the second one puts a load balancer on the cluster address. Only the two new replicas are written to the output.</para>
 /// </example>
+/// <example title="Create a cluster on Compute Engine">
+/// <code>
+/// New-HaCluster -Name prod -Provider Gce -Project my-project -Zone us-central1-b -MultiZone | Add-MasterReplica -Count 2
+/// </code>
+/// <para>Reserves the static address prod-master-ip and the firewalls, creates the VM prod-master holding that address, then adds two replicas in the region's other zones; the second replica moves the address to a forwarding rule in front of a target pool. Credentials come from Application Default Credentials (gcloud auth application-default login). From outside the VPC (the default -Access External) HaMaster reaches etcd through SSH with a key it generates and stores with the cluster's state.</para>
+/// </example>
 /// <example title="Check what a creation would do">
 /// <code>
 /// New-HaCluster -Name staging -Zone local-b -EnableEtcdQuorumReads -WhatIf
@@ -32,6 +38,7 @@ namespace HaMaster.Commands;
 /// <returns>The new cluster with its live health: Status (Healthy once the first replica answers), Address (the stable API address), Endpoint (https://address:port), ReplicaCount 1, FaultTolerance 0, LoadBalancer empty until a second replica is added.</returns>
 /// <remarks>
 /// <para>The Local provider runs real processes on this machine: etcd (Debian package etcd-server) and HAProxy (package haproxy), found on PATH or named by $env:HAMASTER_ETCD and $env:HAMASTER_HAPROXY; a missing one fails with the error ComponentNotInstalled, which names the package to install. The API endpoint of each replica is a small stand-in that HaMaster runs itself, not a full kube-apiserver.</para>
+/// <para>The Gce provider creates Compute Engine resources with kube-up's names (cluster-master, cluster-master-ip, cluster-master-https, cluster-master-etcd) and labels each VM with its cluster. Its settings (-Access, -KubernetesVersion, -MachineType, -Network, -SubnetRange) are recorded on the cluster, so later commands need none of them.</para>
 /// <para>State is kept under $HaMasterHome (a session variable), else $env:HAMASTER_HOME, else ~/.hamaster. The processes outlive the PowerShell session; Get-HaCluster finds the cluster again later.</para>
 /// </remarks>
 /// <seealso cref="AddMasterReplicaCommand"/>
@@ -85,7 +92,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
     public string? Access { get; set; }
 
     /// <summary>
-    /// The kube-apiserver release the replicas of a Gce cluster install, such as v1.34.1 (the default); recorded on the cluster, so every later replica runs the same. Applies to -Provider Gce only; a value that is not v<major>.<minor>.<patch> fails with the error InvalidProviderSetting.
+    /// The kube-apiserver release the replicas of a Gce cluster install, such as v1.34.1 (the default); recorded on the cluster, so every later replica runs the same. Applies to -Provider Gce only; a value not of the form vMAJOR.MINOR.PATCH fails with the error InvalidProviderSetting.
     /// </summary>
     [Parameter]
     public string? KubernetesVersion { get; set; }

@@ -73,6 +73,29 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
     }
 
     [Fact]
+    public async Task With_external_access_the_api_is_reached_at_the_vms_public_address()
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        Assert.Null((await Provider.InspectAsync(state, first, CancellationToken.None)).ApiAddress);
+
+        state.ProviderData[GceProvider.AccessKey] = nameof(GceAccess.External);
+        var runtime = await Provider.InspectAsync(state, first, CancellationToken.None);
+        Assert.Equal(NatIP(Instance(first)), runtime.ApiAddress);
+        Assert.NotEqual(first.InternalAddress, runtime.ApiAddress);
+    }
+
+    [Fact]
+    public async Task A_replica_vm_enables_guest_attributes_and_authorizes_the_module_key()
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        var items = Instance(first)!["metadata"]!["items"]!.AsArray().ToDictionary(i => (string)i!["key"]!, i => (string)i!["value"]!);
+        Assert.Equal("TRUE", items["enable-guest-attributes"]);
+        Assert.StartsWith($"{Provider.Options.SshUser}:ssh-ed25519 ", items[GceProvider.SshKeysMetadataKey]);
+    }
+
+    [Fact]
     public async Task Stop_delete_and_inspect_follow_the_VM()
     {
         var state = await NewClusterAsync();
