@@ -33,15 +33,13 @@ public sealed class HaEngine
 
     public ClusterState LoadCluster(string cluster) => _store.Load(cluster);
 
-    public IReadOnlyList<string> ZonesOf(ClusterState state) => _providers(state.Provider).Zones(state.Project, state.Zone);
-
     public async Task<HaCluster> NewClusterAsync(NewClusterRequest request, CancellationToken cancellationToken)
     {
         ResourceNames.ValidateClusterName(request.Name);
         var provider = _providers(request.Provider);
         provider.CheckPrerequisites();
         var zone = request.Zone ?? provider.DefaultZone;
-        var zones = provider.Zones(request.Project, null);
+        var zones = await provider.ZonesAsync(request.Project, null, cancellationToken).ConfigureAwait(false);
         if (!zones.Contains(zone))
             throw new HaException(ErrorIds.UnknownZone,
                 $"'{zone}' is not a zone of the {request.Provider} provider.", $"Use one of: {string.Join(", ", zones)}.", zone);
@@ -101,9 +99,9 @@ public sealed class HaEngine
     }
 
     /// <summary>The zone a replica would be added to: the named one (validated), else the allowed zone with the fewest replicas.</summary>
-    public string ResolveZone(ClusterState state, string? zone)
+    public async Task<string> ResolveZoneAsync(ClusterState state, string? zone, CancellationToken cancellationToken)
     {
-        var zones = _providers(state.Provider).Zones(state.Project, state.Zone);
+        var zones = await _providers(state.Provider).ZonesAsync(state.Project, state.Zone, cancellationToken).ConfigureAwait(false);
         if (zone is not null)
         {
             if (!zones.Contains(zone)) throw UnknownZone(state, zone, zones);
@@ -120,7 +118,7 @@ public sealed class HaEngine
     public Task<MasterReplica> AddReplicaAsync(string cluster, string? zone, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Add-MasterReplica", async session =>
         {
-            var resolvedZone = ResolveZone(session.State, zone);
+            var resolvedZone = await ResolveZoneAsync(session.State, zone, cancellationToken).ConfigureAwait(false);
             var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health));
             return await AddAsync(session, health, resolvedZone, cancellationToken).ConfigureAwait(false);

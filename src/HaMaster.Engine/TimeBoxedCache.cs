@@ -12,7 +12,7 @@ public sealed class TimeBoxedCache<T>(TimeSpan lifetime) where T : class
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
 
     /// <summary>The cached or freshly fetched value, or null when the fetch fails or takes longer than <paramref name="budget"/>.</summary>
-    public T? Get(string key, Func<T> fetch, TimeSpan budget)
+    public T? Get(string key, Func<Task<T>> fetch, TimeSpan budget)
     {
         var entry = _entries.AddOrUpdate(key,
             _ => Entry.Start(fetch),
@@ -23,6 +23,6 @@ public sealed class TimeBoxedCache<T>(TimeSpan lifetime) where T : class
 
     private sealed record Entry(DateTime StartedAt, Task<T> Fetch)
     {
-        public static Entry Start(Func<T> fetch) => new(DateTime.UtcNow, Task.Run(fetch));
+        public static Entry Start(Func<Task<T>> fetch) => new(DateTime.UtcNow, Task.Run(fetch));
     }
 }

@@ -125,25 +125,25 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
 
     /// <summary>
     /// The zones of <paramref name="clusterZone"/>'s region (one <c>regions.get</c>), or every zone of the
-    /// project for a new cluster. Synchronous by the interface: it blocks on the Compute call.
+    /// project for a new cluster.
     /// </summary>
-    public IReadOnlyList<string> Zones(string? project, string? clusterZone)
+    public async Task<IReadOnlyList<string>> ZonesAsync(string? project, string? clusterZone, CancellationToken cancellationToken)
     {
         var resolvedProject = ResolveProject(project);
-        return Task.Run(() => GuardAsync($"list the zones of project {resolvedProject}", resolvedProject, async () =>
+        return await GuardAsync($"list the zones of project {resolvedProject}", resolvedProject, async () =>
         {
-            var compute = await ComputeAsync(CancellationToken.None).ConfigureAwait(false);
+            var compute = await ComputeAsync(cancellationToken).ConfigureAwait(false);
             if (clusterZone is not null)
             {
                 var region = GceSettings.RegionOf(clusterZone)
                              ?? throw new HaException(ErrorIds.UnknownZone, $"'{clusterZone}' is not a Compute Engine zone name.", "Use a zone such as us-central1-b.", clusterZone);
-                return await compute.Regions.ZoneNamesAsync(resolvedProject, region).ConfigureAwait(false);
+                return await compute.Regions.ZoneNamesAsync(resolvedProject, region, cancellationToken).ConfigureAwait(false);
             }
             var names = new List<string>();
-            await foreach (var zone in compute.Zones.List(resolvedProject).ListAllAsync().ConfigureAwait(false))
+            await foreach (var zone in compute.Zones.List(resolvedProject).ListAllAsync(cancellationToken).ConfigureAwait(false))
                 if (zone.Name is { } name) names.Add(name);
             return (IReadOnlyList<string>)names.Order(StringComparer.Ordinal).ToList();
-        })).GetAwaiter().GetResult();
+        }).ConfigureAwait(false);
     }
 
     // ----- cluster address ------------------------------------------------------------------------

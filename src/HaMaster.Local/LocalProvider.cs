@@ -37,7 +37,7 @@ public sealed class LocalProvider : IReplicaProvider
 
     public void CheckPrerequisites() => _ = Components;
 
-    public IReadOnlyList<string> Zones(string? project, string? clusterZone) => LocalZones;
+    public Task<IReadOnlyList<string>> ZonesAsync(string? project, string? clusterZone, CancellationToken cancellationToken) => Task.FromResult(LocalZones);
 
     public Task<string> ReserveClusterAddressAsync(NewClusterRequest request, IDictionary<string, string> providerData, CancellationToken cancellationToken)
     {

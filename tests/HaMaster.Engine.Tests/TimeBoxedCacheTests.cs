@@ -10,11 +10,11 @@ public sealed class TimeBoxedCacheTests
         var cache = new TimeBoxedCache<string[]>(TimeSpan.FromMinutes(10));
         using var release = new ManualResetEventSlim();
         var fetches = 0;
-        string[] Fetch()
+        Task<string[]> Fetch()
         {
             Interlocked.Increment(ref fetches);
             release.Wait();
-            return ["europe-west1-b", "europe-west1-c"];
+            return Task.FromResult<string[]>(["europe-west1-b", "europe-west1-c"]);
         }
 
         Assert.Null(cache.Get("gce/europe-west1", Fetch, TimeSpan.FromMilliseconds(100)));
@@ -31,15 +31,15 @@ public sealed class TimeBoxedCacheTests
     public void A_failed_fetch_is_tried_again()
     {
         var cache = new TimeBoxedCache<string>(TimeSpan.FromMinutes(10));
-        Assert.Null(cache.Get("k", () => throw new InvalidOperationException("API down"), TimeSpan.FromSeconds(5)));
-        Assert.Equal("up", cache.Get("k", () => "up", TimeSpan.FromSeconds(5)));
+        Assert.Null(cache.Get("k", () => Task.FromException<string>(new InvalidOperationException("API down")), TimeSpan.FromSeconds(5)));
+        Assert.Equal("up", cache.Get("k", () => Task.FromResult("up"), TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
     public void A_stale_answer_is_fetched_again()
     {
         var cache = new TimeBoxedCache<string>(TimeSpan.Zero);
-        Assert.Equal("first", cache.Get("k", () => "first", TimeSpan.FromSeconds(5)));
-        Assert.True(SpinWait.SpinUntil(() => cache.Get("k", () => "second", TimeSpan.FromSeconds(5)) == "second", TimeSpan.FromSeconds(10)));
+        Assert.Equal("first", cache.Get("k", () => Task.FromResult("first"), TimeSpan.FromSeconds(5)));
+        Assert.True(SpinWait.SpinUntil(() => cache.Get("k", () => Task.FromResult("second"), TimeSpan.FromSeconds(5)) == "second", TimeSpan.FromSeconds(10)));
     }
 }

@@ -20,7 +20,7 @@ public interface IReplicaProvider
     /// The zones replicas may use: for a new cluster (<paramref name="clusterZone"/> null) or beside an
     /// existing cluster's zone (a cloud provider: the zones of its region, in <paramref name="project"/>).
     /// </summary>
-    IReadOnlyList<string> Zones(string? project, string? clusterZone);
+    Task<IReadOnlyList<string>> ZonesAsync(string? project, string? clusterZone, CancellationToken cancellationToken);
 
     /// <summary>The port API servers listen on, on every replica and on the cluster address.</summary>
     int ApiPort { get; }

@@ -64,7 +64,7 @@ public sealed class AddMasterReplicaCommand : HaCmdlet
     {
         var engine = CreateEngine();
         var state = engine.LoadCluster(Cluster);
-        var zone = engine.ResolveZone(state, Zone);
+        var zone = Run((e, token) => e.ResolveZoneAsync(state, Zone, token));
         for (var i = 0; i < Count; i++)
         {
             var target = $"{Cluster} (replica {i + 1} of {Count}, zone {(Zone ?? (state.MultiZone ? "with the fewest replicas" : zone))})";

@@ -38,16 +38,16 @@ public sealed class ZoneCompleter : IArgumentCompleter
         {
             return [];
         }
-        var zones = Cache.Get($"{kind}/{project}/{clusterZone}", () => ZonesOf(kind, store, project, clusterZone), Budget);
+        var zones = Cache.Get($"{kind}/{project}/{clusterZone}", () => ZonesOfAsync(kind, store, project, clusterZone), Budget);
         return CompletionSource.Matching(zones ?? [], wordToComplete);
     }
 
-    private static IReadOnlyList<string> ZonesOf(ProviderKind kind, Engine.State.ClusterStore store, string? project, string? clusterZone)
+    private static async Task<IReadOnlyList<string>> ZonesOfAsync(ProviderKind kind, Engine.State.ClusterStore store, string? project, string? clusterZone)
     {
         var provider = Providers.Create(kind, store.Directory);
         try
         {
-            return provider.Zones(project, clusterZone);
+            return await provider.ZonesAsync(project, clusterZone, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {

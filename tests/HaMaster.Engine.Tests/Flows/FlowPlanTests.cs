@@ -60,7 +60,7 @@ public sealed class FlowPlanTests : IDisposable
         public string DefaultZone => "local-a";
         public int ApiPort => 6443;
         public void CheckPrerequisites() { }
-        public IReadOnlyList<string> Zones(string? project, string? clusterZone) => ["local-a"];
+        public Task<IReadOnlyList<string>> ZonesAsync(string? project, string? clusterZone, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(["local-a"]);
         public string AllocateReplicaAddress(ClusterState cluster) => $"127.9.9.{cluster.Replicas.Count + 2}";
         public Task<string> ReserveClusterAddressAsync(NewClusterRequest request, IDictionary<string, string> providerData, CancellationToken cancellationToken) => throw Unused();
         public Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken) => throw Unused();

@@ -114,12 +114,12 @@ public sealed class GceProviderAddressTests : GceProviderTestBase
     }
 
     [Fact]
-    public void Zones_are_the_cluster_zones_region_or_every_zone_of_the_project()
+    public async Task Zones_are_the_cluster_zones_region_or_every_zone_of_the_project()
     {
         StandIn.DefineRegion("europe-west9", "europe-west9-a", "europe-west9-b");
 
-        Assert.Equal(["europe-west9-a", "europe-west9-b"], Provider.Zones(Project, "europe-west9-b"));
-        var all = Provider.Zones(Project, null);
+        Assert.Equal(["europe-west9-a", "europe-west9-b"], await Provider.ZonesAsync(Project, "europe-west9-b", CancellationToken.None));
+        var all = await Provider.ZonesAsync(Project, null, CancellationToken.None);
         Assert.Contains("europe-west9-a", all);
         Assert.Contains(ZoneA, all);
     }
