@@ -3,14 +3,12 @@ using System.Text.Json.Nodes;
 namespace HaMaster.Bench;
 
 /// <summary>A fault drill's runs, summarised as figures (median, min and max over the runs that measured them) for latest.json and the table.</summary>
-public sealed class DrillResult(string key, string label, string command, IReadOnlyList<DrillRun> runs, string? note = null)
+public sealed class DrillResult(string key, string label, string command, IReadOnlyList<DrillRun> runs)
 {
     public string Key { get; } = key;
     public string Label { get; } = label;
     public string Command { get; } = command;
     public IReadOnlyList<DrillRun> Runs { get; } = runs;
-    /// <summary>Anything particular to this drill (how many runs, when fewer than the others).</summary>
-    public string? Note { get; } = note;
 
     public int Passed => Runs.Count(r => r.Passed);
     public bool Outcome => Runs.Count > 0 && Passed == Runs.Count;
@@ -42,7 +40,6 @@ public sealed class DrillResult(string key, string label, string command, IReadO
             ["outcome"] = Outcome ? "pass" : "fail",
             ["shownAs"] = Runs.Select(r => r.Shown).FirstOrDefault(s => s is not null),
         };
-        if (Note is not null) item["note"] = Note;
         foreach (var (name, figure) in Figures()) item[name] = figure.ToJson();
         var probeErrors = new JsonObject();
         foreach (var e in Runs.Where(r => r.Client is not null).SelectMany(r => r.Client!.ProbeErrors).GroupBy(e => e.Key)) probeErrors[e.Key] = e.Sum(x => x.Value);
