@@ -11,7 +11,9 @@ using HaMaster.Testing.Compute.FakeVm;
 // The Gce provider against the Compute stand-in whose operations each take 1 s: wall time and the
 // number of operation waits that follow one another, per step, beside kube-up's sequence for the
 // same step (../shared/research/kube-up-ha-masters.md §3-§5: every gcloud command waits for its
-// operation before the next starts). Usage: GceWaits [results.json]
+// operation before the next starts). Each run creates a cluster, grows it to 3 replicas and shrinks it
+// back to 1 (a cluster of its own, removed at its end).
+// Usage: GceWaits [--runs N] [--json FILE]   (FILE gets every run's figures; bench/run.sh passes it to the benchmark)
 const string project = "hamaster-bench";
 var kubeUp = new Dictionary<string, int>
 {
@@ -25,6 +27,19 @@ var kubeUp = new Dictionary<string, int>
     ["remove 2 to 1"] = 6,
 };
 
+var runs = 1;
+string? jsonFile = null;
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[i + 1], out runs) && runs >= 1) i++;
+    else if (args[i] == "--json" && i + 1 < args.Length) jsonFile = args[++i];
+    else
+    {
+        Console.Error.WriteLine("usage: GceWaits [--runs N] [--json FILE]");
+        return 2;
+    }
+}
+
 await using var standIn = new ComputeStandIn { OperationLatency = TimeSpan.FromSeconds(1) };
 await standIn.StartAsync();
 await using var vms = new FakeVmHost(standIn);
@@ -33,27 +48,36 @@ using var compute = new ComputeService(new ComputeServiceOptions { Endpoint = st
 var home = Path.Combine(Path.GetTempPath(), $"hmgcebench-{Guid.NewGuid():N}"[..20]);
 var provider = new GceProvider(new StateDirectory(home), compute, new GceProviderOptions { Access = GceAccess.Internal, SubnetRange = $"{vms.AddressPrefix}.0/25" });
 var engine = new HaEngine(new StateDirectory(home), _ => provider, NullObserver.Instance);
-var results = new List<Dictionary<string, object>>();
+var wallSeconds = kubeUp.Keys.ToDictionary(step => step, _ => new List<double>());
+var sequentialWaits = kubeUp.Keys.ToDictionary(step => step, _ => new List<long>());
 try
 {
-    await Measure("create", () => engine.NewClusterAsync(new NewClusterRequest("bench", ProviderKind.Gce, "us-central1-a", project), CancellationToken.None));
-    await Measure("add 1 to 2", () => engine.AddReplicaAsync("bench", null, CancellationToken.None));
-    await Measure("add 2 to 3", () => engine.AddReplicaAsync("bench", null, CancellationToken.None));
-    var replicas = await engine.GetReplicasAsync("bench", CancellationToken.None);
-    await engine.RemoveReplicaAsync("bench", replicas[^1].Name, force: false, CancellationToken.None);
-    await Measure("remove 2 to 1", () => engine.RemoveReplicaAsync("bench", replicas[^2].Name, force: false, CancellationToken.None));
-    await engine.RemoveClusterAsync("bench", CancellationToken.None);
+    for (var run = 1; run <= runs; run++)
+    {
+        var name = $"bench{run}";
+        await Measure("create", () => engine.NewClusterAsync(new NewClusterRequest(name, ProviderKind.Gce, "us-central1-a", project), CancellationToken.None));
+        await Measure("add 1 to 2", () => engine.AddReplicaAsync(name, null, CancellationToken.None));
+        await Measure("add 2 to 3", () => engine.AddReplicaAsync(name, null, CancellationToken.None));
+        var replicas = await engine.GetReplicasAsync(name, CancellationToken.None);
+        await engine.RemoveReplicaAsync(name, replicas[^1].Name, force: false, CancellationToken.None);
+        await Measure("remove 2 to 1", () => engine.RemoveReplicaAsync(name, replicas[^2].Name, force: false, CancellationToken.None));
+        await engine.RemoveClusterAsync(name, CancellationToken.None);
+        Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] g run {run}: {string.Join(", ", kubeUp.Keys.Select(step => $"{step} {wallSeconds[step][^1]:0.0} s, {sequentialWaits[step][^1]} waits"))}");
+    }
 }
 finally
 {
     if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
 }
 
-Console.WriteLine($"{"step",-16}{"wall (s)",10}{"HaMaster waits",16}{"kube-up waits",15}");
-foreach (var r in results)
-    Console.WriteLine($"{r["step"],-16}{r["wallSeconds"],10:0.0}{r["sequentialWaits"],16}{r["kubeUpSequentialWaits"],15}");
-if (args.Length > 0)
-    await File.WriteAllTextAsync(args[0], JsonSerializer.Serialize(new { operationLatencySeconds = 1, steps = results }, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"{"step",-16}{"wall (s), each run",24}{"HaMaster waits",20}{"kube-up waits",15}");
+foreach (var step in kubeUp.Keys)
+    Console.WriteLine($"{step,-16}{string.Join(" ", wallSeconds[step].Select(w => w.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))),24}{string.Join(" ", sequentialWaits[step]),20}{kubeUp[step],15}");
+if (jsonFile is not null)
+{
+    var steps = kubeUp.Keys.Select(step => new { step, wallSeconds = wallSeconds[step], sequentialWaits = sequentialWaits[step], kubeUpSequentialWaits = kubeUp[step] });
+    await File.WriteAllTextAsync(jsonFile, JsonSerializer.Serialize(new { operationLatencySeconds = 1, runs, steps }, new JsonSerializerOptions { WriteIndented = true }));
+}
 Console.WriteLine($"left in the stand-in: {standIn.Inventory().Count} resources");
 return standIn.Inventory().Count == 0 ? 0 : 1;
 
@@ -62,12 +86,6 @@ async Task Measure(string step, Func<Task> action)
     compute.Stats.Reset();
     var clock = Stopwatch.StartNew();
     await action();
-    results.Add(new Dictionary<string, object>
-    {
-        ["step"] = step,
-        ["wallSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
-        ["sequentialWaits"] = compute.Stats.SequentialWaits,
-        ["kubeUpSequentialWaits"] = kubeUp[step],
-        ["atMostHalfOfKubeUp"] = compute.Stats.SequentialWaits * 2 <= kubeUp[step],
-    });
+    wallSeconds[step].Add(Math.Round(clock.Elapsed.TotalSeconds, 1));
+    sequentialWaits[step].Add(compute.Stats.SequentialWaits);
 }

@@ -56,14 +56,22 @@ public sealed class BenchHome : IDisposable
     /// <summary>A crash: SIGKILL to the replica's etcd and API endpoint processes (found by their command-line markers), then waits until they are gone.</summary>
     public void Crash(string cluster, string replica)
     {
-        var layout = new ReplicaLayout(State.ReplicaDirectory(cluster, replica));
-        var pids = DetachedProcess.FindByMarker(layout.EtcdMarker).Concat(DetachedProcess.FindByMarker(layout.EndpointMarker)).ToList();
-        if (pids.Count == 0) throw new BenchException($"No process of replica {replica} was found to crash.");
+        var layout = Layout(cluster, replica);
+        Kill($"replica {replica}", layout.EtcdMarker, layout.EndpointMarker);
+    }
+
+    public ReplicaLayout Layout(string cluster, string replica) => new(State.ReplicaDirectory(cluster, replica));
+
+    /// <summary>SIGKILL to every process whose command line holds one of <paramref name="markers"/>, then waits until they are gone.</summary>
+    public void Kill(string what, params string[] markers)
+    {
+        var pids = markers.SelectMany(DetachedProcess.FindByMarker).Distinct().ToList();
+        if (pids.Count == 0) throw new BenchException($"No process of {what} was found to kill.");
         foreach (var pid in pids) DetachedProcess.Signal(pid, 9);
         var watch = Stopwatch.StartNew();
-        while (pids.Any(pid => File.Exists($"/proc/{pid}/cmdline") && DetachedProcess.IsRunning(pid, layout.Directory)))
+        while (pids.Any(pid => markers.Any(marker => DetachedProcess.IsRunning(pid, marker))))
         {
-            if (watch.Elapsed > TimeSpan.FromSeconds(10)) throw new BenchException($"The processes of replica {replica} survived SIGKILL for 10 s.");
+            if (watch.Elapsed > TimeSpan.FromSeconds(10)) throw new BenchException($"The processes of {what} survived SIGKILL for 10 s.");
             Thread.Sleep(1);
         }
     }

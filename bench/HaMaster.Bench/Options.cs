@@ -5,13 +5,15 @@ namespace HaMaster.Bench;
 /// <summary>Command-line options of the benchmark (see bench/run.sh and the README's "Benchmarks").</summary>
 public sealed class Options
 {
-    public static readonly string[] AllScenarios = ["create", "scale", "repair", "availability", "list", "import"];
+    public static readonly string[] AllScenarios = ["create", "scale", "repair", "availability", "drills", "list", "import", "gce"];
 
     public int Runs { get; private set; } = 5;
     public HashSet<string> Scenarios { get; private set; } = new(AllScenarios);
     public string Output { get; private set; } = Path.Combine("bench", "results", "latest.json");
     /// <summary>The JSON that bench/ImportTime wrote (--json); without it the import figures are skipped.</summary>
     public string? ImportResults { get; private set; }
+    /// <summary>The JSON that bench/GceWaits wrote (figure g); without it the gce figures are skipped.</summary>
+    public string? GceResults { get; private set; }
     /// <summary>Cadence of the availability client's probes and of its writes.</summary>
     public TimeSpan Interval { get; private set; } = TimeSpan.FromMilliseconds(20);
     /// <summary>A probe that has not answered 200 by then has failed.</summary>
@@ -48,6 +50,7 @@ public sealed class Options
                     break;
                 case "--output": options.Output = Value(); break;
                 case "--import-results": options.ImportResults = Value(); break;
+                case "--gce-results": options.GceResults = Value(); break;
                 case "--interval-ms": options.Interval = Milliseconds(Value()); break;
                 case "--probe-deadline-ms": options.ProbeDeadline = Milliseconds(Value()); break;
                 case "--write-deadline-ms": options.WriteDeadline = Milliseconds(Value()); break;
@@ -62,8 +65,8 @@ public sealed class Options
     }
 
     public const string Usage =
-        "usage: HaMaster.Bench [--runs N] [--scenarios create,scale,repair,availability,list,import] [--output FILE]\n" +
-        "                      [--import-results FILE] [--interval-ms 20] [--probe-deadline-ms 1000] [--write-deadline-ms 1000]\n" +
+        "usage: HaMaster.Bench [--runs N] [--scenarios create,scale,repair,availability,drills,list,import,gce] [--output FILE]\n" +
+        "                      [--import-results FILE] [--gce-results FILE] [--interval-ms 20] [--probe-deadline-ms 1000] [--write-deadline-ms 1000]\n" +
         "                      [--hedge-ms 100] [--crash-window-ms 4000] [--tail-ms 1000] [--keep-client-logs FOLDER]";
 
     private static TimeSpan Milliseconds(string value) => TimeSpan.FromMilliseconds(int.Parse(value, CultureInfo.InvariantCulture));

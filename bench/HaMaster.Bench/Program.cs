@@ -64,6 +64,14 @@ if (options.Scenarios.Contains("import"))
     }
 }
 
+if (options.Scenarios.Contains("gce"))
+{
+    if (options.GceResults is null || !File.Exists(options.GceResults))
+        Console.Error.WriteLine("gce: skipped (no --gce-results file from bench/GceWaits; bench/run.sh makes one)");
+    else
+        results.Gce = GceFigures.Load(options.GceResults);
+}
+
 var order = new (string Name, Action Run)[]
 {
     ("create", scenarios.Create),
@@ -71,6 +79,7 @@ var order = new (string Name, Action Run)[]
     ("repair", scenarios.Repair),
     ("list", scenarios.List),
     ("availability", scenarios.Availability),
+    ("drills", scenarios.Drills),
 };
 foreach (var (name, run) in order)
 {

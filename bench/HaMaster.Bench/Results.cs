@@ -16,6 +16,9 @@ public sealed partial class Results
     /// <summary>Errors a pipeline reported that did not stop the measurement (per figure or event).</summary>
     public Dictionary<string, List<string>> Notes { get; } = new();
     public List<EventMetrics> Availability { get; set; } = [];
+    public List<DrillResult> Drills { get; } = [];
+    /// <summary>Figure g, from bench/GceWaits; null when it did not run.</summary>
+    public GceFigures? Gce { get; set; }
     public List<BenchHome> Homes { get; } = [];
 
     private static readonly (string Key, string Label)[] Rows =
@@ -124,17 +127,41 @@ public sealed partial class Results
             ["machine"] = machine,
             ["statistics"] = "each figure: median, min and max of its runs; 'target' names the statistic it applies to ('max' = every run must meet it)",
             ["local"] = local,
-            ["gce"] = null,
-            ["gceNote"] = "1g (the Gce provider) is not measured yet; its figures will go here.",
+            ["drills"] = DrillsJson(options),
+            ["gce"] = Gce?.ToJson(),
         };
+    }
+
+    private JsonObject? DrillsJson(Options options)
+    {
+        if (Drills.Count == 0) return null;
+        var drills = new JsonObject
+        {
+            ["definitions"] = new JsonObject
+            {
+                ["cluster"] = "each drill: a cluster of 3 replicas of its own; every run starts with the cluster Healthy and at least 6 s after the previous membership change",
+                ["reportedMs"] = "from the fault (the signal, the deletion; for the full disk: the exit of the etcd that found its disk full) to the end of the first Get-MasterReplica (or Get-HaCluster, for the load balancer) that shows it; looks follow one another without pause",
+                ["command"] = "run as soon as the fault shows; the full-disk drill first unmounts the full tmpfs (the operator frees the disk)",
+                ["healthyAgainMs"] = "from the command's start until Get-HaCluster shows the cluster Healthy with 3 replicas: the command's end when a look right after it does, else the first look that does",
+                ["client"] = $"the availability client of figure d (a probe and a write every {options.Interval.TotalMilliseconds:0} ms) from right before the fault until healthy again; for the full disk the window starts when the fill starts",
+                ["acknowledgedWritesLost"] = "writes the client had acknowledged during the run (from its start to healthy again) that a linearizable read-back after the run did not find",
+                ["outcome"] = "pass: every run showed the fault, was Healthy again after the command and lost no acknowledged write",
+            },
+        };
+        foreach (var drill in Drills) drills[drill.Key] = drill.ToJson();
+        drills["modelBased"] = ModelBasedTest.ToJson();
+        return drills;
     }
 
     /// <summary>The human table (Markdown, so that it can go into the README as printed).</summary>
     public string Table()
     {
         var text = new StringBuilder();
-        text.AppendLine("| figure | median (min–max) | unit | target | met |");
-        text.AppendLine("|---|---|---|---|---|");
+        if (Rows.Any(row => Figures.ContainsKey(row.Key)))
+        {
+            text.AppendLine("| figure | median (min–max) | unit | target | met |");
+            text.AppendLine("|---|---|---|---|---|");
+        }
         foreach (var (key, label) in Rows)
         {
             if (!Figures.TryGetValue(key, out var figure)) continue;
@@ -155,6 +182,21 @@ public sealed partial class Results
                 var met = targets.Count == 0 ? "" : targets.All(f => f.Met == true) ? "yes" : "**no**";
                 text.AppendLine($"| {kind} | {(figures.TryGetValue("commandMs", out var c) ? c.Cell() : "")} | {figures["probesSent"].Cell()} | {figures["failedProbes"].Cell()} | {figures["longestGapMs"].Cell()} | {figures["writesAttempted"].Cell()} | {figures["failedWrites"].Cell()} | {figures["maxWriteLatencyMs"].Cell()} | {target} | {met} |");
             }
+        }
+        if (Drills.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Fault drills: median (min–max) over the runs; reported = fault to the first Get-MasterReplica / Get-HaCluster that shows it; healthy again = from the command's start");
+            text.AppendLine();
+            text.AppendLine("| drill | command | runs passed | reported ms | healthy again ms | failed probes | longest gap ms | failed writes | acknowledged writes lost | outcome |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var drill in Drills) text.AppendLine(drill.Row());
+            text.AppendLine(ModelBasedTest.Row);
+        }
+        if (Gce is not null)
+        {
+            text.AppendLine();
+            text.Append(Gce.Table());
         }
         return text.ToString();
     }

@@ -10,7 +10,7 @@ namespace HaMaster.Bench;
 /// Stopwatch around the pipeline. The first run of the create and scale scenarios is a warm-up
 /// (JIT of the module's code paths in this process); it is reported apart and not in the figures.
 /// </summary>
-public sealed class Scenarios(Options options, Results results, CancellationToken cancel)
+public sealed partial class Scenarios(Options options, Results results, CancellationToken cancel)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(90);
@@ -131,7 +131,7 @@ public sealed class Scenarios(Options options, Results results, CancellationToke
     /// <summary>etcd's HealthInterval (5 s) and a margin.</summary>
     private static readonly TimeSpan MembershipSettle = TimeSpan.FromSeconds(6);
 
-    private const string RepairPipeline = "Get-MasterReplica | Where Unhealthy | Replace-MasterReplica";
+    public const string RepairPipeline = "Get-MasterReplica | Where Unhealthy | Replace-MasterReplica";
 
     /// <summary>Keeps the errors a pipeline reported (allowed, but worth knowing) with the figure they belong to.</summary>
     private void Note(string figure, Invocation invocation)
