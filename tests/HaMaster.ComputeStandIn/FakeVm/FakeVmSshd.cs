@@ -13,7 +13,6 @@ namespace HaMaster.Testing.Compute.FakeVm;
 /// does not exist on the machine is created (a system account without password or home), which
 /// needs root.
 /// </summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class FakeVmSshd
 {
     public const string Program = "/usr/sbin/sshd";

@@ -27,7 +27,7 @@ public sealed class GceProviderAddressTests : GceProviderTestBase
         Assert.Equal("22", (string?)Resource("global/firewalls/demo-master-ssh")!["allowed"]![0]!["ports"]![0]);
         var health = Resource("global/firewalls/demo-master-health")!;
         Assert.Equal("8080", (string?)health["allowed"]![0]!["ports"]![0]);
-        Assert.Equal(["35.191.0.0/16", "209.85.152.0/22", "209.85.204.0/22"], health["sourceRanges"]!.AsArray().Select(r => (string?)r).ToArray());
+        Assert.Equal(["35.191.0.0/16", "209.85.152.0/22", "209.85.204.0/22"], health["sourceRanges"]!.AsArray().Select(r => (string)r!).ToArray());
 
         Assert.Equal(Project, state.ProviderData[GceProvider.ProjectKey]);
         Assert.Equal(Region, state.ProviderData[GceProvider.RegionKey]);
