@@ -474,11 +474,14 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
             Instance.StatusTerminated => new ReplicaRuntime(ReplicaStatus.Stopped, [$"VM {replica.Name} is stopped (TERMINATED)"]),
             "STOPPING" => new ReplicaRuntime(ReplicaStatus.Stopped, [$"VM {replica.Name} is stopping"]),
             "SUSPENDING" or "SUSPENDED" => new ReplicaRuntime(ReplicaStatus.Stopped, [$"VM {replica.Name} is suspended ({instance.Status})"]),
-            "PROVISIONING" or "STAGING" => new ReplicaRuntime(ReplicaStatus.Partial, [$"VM {replica.Name} is starting ({instance.Status})"]),
-            "REPAIRING" => new ReplicaRuntime(ReplicaStatus.Partial, [$"VM {replica.Name} is being repaired by Compute Engine"]),
-            var other => new ReplicaRuntime(ReplicaStatus.Partial, [$"VM {replica.Name} is in state {other ?? "(none)"}"]),
+            "PROVISIONING" or "STAGING" => NotRunning($"VM {replica.Name} is starting ({instance.Status})"),
+            "REPAIRING" => NotRunning($"VM {replica.Name} is being repaired by Compute Engine"),
+            var other => NotRunning($"VM {replica.Name} is in state {other ?? "(none)"}"),
         };
     }
+
+    /// <summary>A VM on its way up or down: neither etcd nor the API server can answer yet.</summary>
+    private static ReplicaRuntime NotRunning(string problem) => new(ReplicaStatus.Partial, [problem]) { EtcdDown = true, ApiDown = true };
 
     // ----- frontend -------------------------------------------------------------------------------
 

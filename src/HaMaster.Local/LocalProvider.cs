@@ -120,7 +120,7 @@ public sealed class LocalProvider : IReplicaProvider
         var etcd = IsRunning(layout.EtcdMarker);
         var endpoint = IsRunning(layout.EndpointMarker);
         if (etcd && !Directory.Exists(layout.EtcdData))
-            return new ReplicaRuntime(ReplicaStatus.Running, ["its data directory was deleted while etcd runs on it; replace it (Repair-MasterReplica)"]);
+            return new ReplicaRuntime(ReplicaStatus.Running, ["its data directory was deleted while etcd runs on it; replace it (Repair-MasterReplica)"]) { ApiDown = !endpoint };
         if (etcd && endpoint) return new ReplicaRuntime(ReplicaStatus.Running, []);
         if (!Directory.Exists(layout.EtcdData) && !etcd && !endpoint)
             return new ReplicaRuntime(ReplicaStatus.Missing, ["its data directory is missing"]);
@@ -129,7 +129,7 @@ public sealed class LocalProvider : IReplicaProvider
             ? $"etcd process is not running (last error in its log: {failure})"
             : "etcd process is not running");
         if (!endpoint) problems.Add("API endpoint process is not running");
-        return new ReplicaRuntime(etcd || endpoint ? ReplicaStatus.Partial : ReplicaStatus.Stopped, problems);
+        return new ReplicaRuntime(etcd || endpoint ? ReplicaStatus.Partial : ReplicaStatus.Stopped, problems) { EtcdDown = !etcd, ApiDown = !endpoint };
     }
 
     public async Task ReconcileFrontendAsync(ClusterState cluster, string clusterCaFile, CancellationToken cancellationToken)

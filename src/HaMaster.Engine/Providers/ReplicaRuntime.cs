@@ -10,6 +10,12 @@ namespace HaMaster.Engine.Providers;
 /// </summary>
 public sealed record ReplicaRuntime(ReplicaStatus Status, IReadOnlyList<string> Problems, string? ApiAddress = null)
 {
+    /// <summary>The provider sees that the etcd member cannot answer (its process is gone): it is not asked, which would cost a request timeout.</summary>
+    public bool EtcdDown { get; init; }
+
+    /// <summary>The provider sees that the API server cannot answer (its process is gone): it is not asked.</summary>
+    public bool ApiDown { get; init; }
+
     /// <summary>Asks <paramref name="replica"/>'s API server where this runtime says it is reached.</summary>
     public Task<string?> ReadyProblemAsync(Health.ApiProbe probe, ReplicaRecord replica, int port, CancellationToken cancellationToken) =>
         probe.ReadyProblemAsync(ApiAddress ?? replica.InternalAddress, replica.InternalAddress, port, cancellationToken);
