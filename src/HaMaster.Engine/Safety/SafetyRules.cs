@@ -62,13 +62,16 @@ public static class SafetyRules
                 replica);
     }
 
-    /// <summary>Stopping a healthy replica must not take the cluster below quorum, unless forced (a fault drill).</summary>
+    /// <summary>
+    /// Stopping a healthy replica must not take the cluster below quorum, unless forced (a fault drill).
+    /// The only replica of a cluster is no exception: stopping it stops the cluster.
+    /// </summary>
     public static void CheckStop(MembershipView view, string replica, bool force)
     {
         var target = view.Replicas.First(r => string.Equals(r.Replica, replica, StringComparison.OrdinalIgnoreCase));
         if (force || !target.Voter || !target.Healthy) return;
         var healthyAfter = view.HealthyVoters - 1;
-        if (view.Voters > 1 && healthyAfter < Quorum.Of(view.Voters))
+        if (healthyAfter < Quorum.Of(view.Voters))
             throw QuorumLost(view, $"stopping '{replica}' would leave {healthyAfter} healthy of {view.Voters} voters, below the quorum of {Quorum.Of(view.Voters)}",
                 "Repair the unhealthy replicas first, or add -Force to stop it anyway (etcd will stop accepting writes).");
     }

@@ -104,6 +104,15 @@ public class SafetyRulesTests
         SafetyRules.CheckStop(Cluster(3), "r0", force: false);
     }
 
+    [Fact]
+    public void Stopping_the_only_replica_needs_force()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckStop(Cluster(1), "r0", force: false));
+        Assert.Equal(ErrorIds.QuorumWouldBeLost, error.ErrorId);
+        Assert.Contains("0 healthy of 1 voters", error.Message);
+        SafetyRules.CheckStop(Cluster(1), "r0", force: true);
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(2, true)]
