@@ -85,7 +85,24 @@ public sealed class RemoveReplicaFlow
             {
             }
         }
+        await MakeRemovalDurableAsync(endpoint, cancellationToken).ConfigureAwait(false);
     }
+
+    public const string MembershipChangeKey = "/hamaster/last-membership-change";
+
+    /// <summary>
+    /// etcd writes an advance of its commit index to its log without syncing it until the next
+    /// entry. When a removal leaves one member, that member cannot learn again that the removal was
+    /// committed (the removed member was needed for it), so a crash before its next write brings it
+    /// back still waiting for the removed member: the cluster never starts again. A write appends an
+    /// entry, whose sync makes the commit of the removal durable.
+    /// </summary>
+    private async Task MakeRemovalDurableAsync(string endpoint, CancellationToken cancellationToken) =>
+        await EtcdRetry.WhileSettlingAsync(async () =>
+        {
+            await _session.Etcd.PutAsync(endpoint, MembershipChangeKey, $"removed {_replica.Name}", cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>After the etcd member is gone: stop and wipe the replica, drop it, and fix the cluster address.</summary>
     public static async Task FinishRemovalAsync(ClusterSession session, ReplicaRecord replica, CancellationToken cancellationToken)
