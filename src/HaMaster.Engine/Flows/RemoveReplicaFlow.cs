@@ -16,14 +16,17 @@ public sealed class RemoveReplicaFlow
     private readonly ClusterSession _session;
     private readonly ReplicaRecord _replica;
     private readonly bool _force;
+    private readonly bool _forRepair;
     private ClusterHealth _health;
 
-    public RemoveReplicaFlow(ClusterSession session, ClusterHealth health, ReplicaRecord replica, bool force)
+    /// <param name="forRepair">The removal is the first half of a repair: it is re-checked by the repair's rules.</param>
+    public RemoveReplicaFlow(ClusterSession session, ClusterHealth health, ReplicaRecord replica, bool force, bool forRepair = false)
     {
         _session = session;
         _health = health;
         _replica = replica;
         _force = force;
+        _forRepair = forRepair;
         Steps =
         [
             new("record", $"Record the removal of {replica.Name}", _ => RecordAsync()),
@@ -64,7 +67,7 @@ public sealed class RemoveReplicaFlow
     private async Task RecheckAsync(CancellationToken cancellationToken)
     {
         _health = await _session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
-        SafetyRules.CheckRemove(MembershipView.From(_health), _replica.Name, _force);
+        SafetyRules.CheckRemove(MembershipView.From(_health), _replica.Name, _force, _forRepair);
     }
 
     private async Task RemoveMemberAsync(CancellationToken cancellationToken)

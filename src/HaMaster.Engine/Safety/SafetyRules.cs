@@ -55,6 +55,11 @@ public static class SafetyRules
             throw QuorumLost(view, $"removing '{replica}' would leave {healthyAfter} healthy of {votersAfter} voters, below the quorum of {Quorum.Of(votersAfter)} (-Force does not change this)");
 
         var otherUnhealthy = view.Replicas.Where(r => !r.Healthy && r != target).ToList();
+        if (otherUnhealthy.Count > 0 && forRepair)
+            throw new HaException(ErrorIds.ClusterUnhealthy,
+                $"Cannot replace '{replica}' in cluster '{view.Cluster}': {Describe(otherUnhealthy)}. etcd admits no new member while one of its voters is down, so once '{replica}' was removed its replacement could not join (-Force does not change this).",
+                $"Repair the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {otherUnhealthy[0].Replica}.",
+                replica);
         if (otherUnhealthy.Count > 0 && !force)
             throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"Cannot remove '{replica}' from cluster '{view.Cluster}': {Describe(otherUnhealthy)}. On an unhealthy cluster only the unhealthy replica may be removed or repaired.",
