@@ -69,6 +69,9 @@ public static class DetachedProcess
         catch (UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>True while the process <paramref name="pid"/> exists and has not exited (whatever it runs: for a process this module just started).</summary>
+    public static bool IsAlive(int pid) => StatField(pid, StateField) is { } state && state is not ("Z" or "X");
+
     public static void Signal(int pid, int signal) => _ = NativeMethods.kill(pid, signal);
 
     /// <summary>
@@ -127,6 +130,7 @@ public static class DetachedProcess
     }
 
     // Fields of /proc/<pid>/stat counted from the state, the first after the parenthesised name (proc(5): fields 20 and 22).
+    private const int StateField = 0;
     private const int ThreadsField = 17;
     private const int StartTimeField = 19;
 
