@@ -17,13 +17,9 @@ public sealed class ClusterModel
 
     private readonly List<ModelReplica> _replicas;
 
-    public ClusterModel(string cluster)
-    {
-        Cluster = cluster;
-        _replicas = [new ModelReplica($"{cluster}-master", Zones[0], Running: true)];
-    }
+    /// <summary>A cluster just created: its first replica, named after it, in the first zone.</summary>
+    public ClusterModel(string cluster) => _replicas = [new ModelReplica($"{cluster}-master", Zones[0], Running: true)];
 
-    public string Cluster { get; }
     public IReadOnlyList<ModelReplica> Replicas => _replicas;
     public int Count => _replicas.Count;
     public int RunningCount => _replicas.Count(r => r.Running);
@@ -37,8 +33,8 @@ public sealed class ClusterModel
 
     public ModelReplica Find(string name) => _replicas.Single(r => r.Name == name);
 
-    /// <summary>The zone an add without -Zone picks on a multi-zone cluster: the one with the fewest replicas, in the provider's order.</summary>
-    public string ZoneForNewReplica() => Zones.OrderBy(z => _replicas.Count(r => r.Zone == z)).ThenBy(z => Zones.ToList().IndexOf(z)).First();
+    /// <summary>The zone an add without -Zone picks on a multi-zone cluster: the one with the fewest replicas, the provider's first on a tie (OrderBy is stable).</summary>
+    public string ZoneForNewReplica() => Zones.OrderBy(z => _replicas.Count(r => r.Zone == z)).First();
 
     public Expectation Predict(ModelStep step) => step.Kind switch
     {

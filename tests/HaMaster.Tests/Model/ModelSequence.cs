@@ -42,34 +42,8 @@ public sealed class ModelSequence
         using (var probe = new ClusterProbe(_ps.Home, _cluster))
         {
             var seen = Settle(model, probe);
-            for (var i = 1; i <= length; i++)
-            {
-                var step = picker.Next(model);
-                var expected = model.Predict(step);
-                var before = seen;
-                var script = step.Script(_cluster);
-                _log.AppendLine($"{i}. {script}    [model before: {model}; expected: {expected}]");
-                var watch = Stopwatch.StartNew();
-                var result = _ps.Run(script);
-                _log.AppendLine($"   took {watch.Elapsed.TotalSeconds:0.0} s; errors: {Describe(result.Errors)}");
-                StepsRun++;
-                if (expected.IsAllowed)
-                {
-                    if (result.Errors.Count > 0) Fail($"step {i} should have been allowed, but failed", probe.Observe());
-                    model.Apply(step, NewReplicas(step, result, probe));
-                    _count($"{step.Kind}{(step.Count > 1 ? " -Count" : "")} allowed");
-                }
-                else
-                {
-                    var errorId = result.Errors.Count == 1 ? result.Errors[0].FullyQualifiedErrorId.Split(',')[0] : null;
-                    if (errorId != expected.RefusedWith) Fail($"step {i} should have been refused with {expected.RefusedWith}", probe.Observe());
-                    var after = probe.Observe();
-                    if (after.Fingerprint() != before.Fingerprint())
-                        Fail($"step {i} was refused but changed the cluster:{Environment.NewLine}before:{Environment.NewLine}{before.Fingerprint()}{Environment.NewLine}after:{Environment.NewLine}{after.Fingerprint()}", after);
-                    _count($"{step.Kind} refused ({expected.RefusedWith})");
-                }
-                seen = Settle(model, probe);
-            }
+            for (var number = 1; number <= length; number++)
+                seen = RunStep(number, picker.Next(model), model, probe, seen);
 
             Perform($"Remove-HaCluster -Name {_cluster} -Force");
             var gone = probe.Observe();
@@ -78,6 +52,38 @@ public sealed class ModelSequence
         }
         var homeEntries = Directory.EnumerateFileSystemEntries(_ps.Home).ToList();
         if (homeEntries.Count > 0) Fail($"the state folder is not empty after Remove-HaCluster: {string.Join(", ", homeEntries)}", null);
+    }
+
+    /// <summary>
+    /// Runs one step through its cmdlet: an allowed step must succeed and is applied to the model; a
+    /// refused one must fail with the predicted error id and leave the cluster exactly as it was.
+    /// Then every invariant must hold. Returns the cluster as it settled.
+    /// </summary>
+    private ClusterObservation RunStep(int number, ModelStep step, ClusterModel model, ClusterProbe probe, ClusterObservation before)
+    {
+        var expected = model.Predict(step);
+        var script = step.Script(_cluster);
+        _log.AppendLine($"{number}. {script}    [model before: {model}; expected: {expected}]");
+        var watch = Stopwatch.StartNew();
+        var result = _ps.Run(script);
+        _log.AppendLine($"   took {watch.Elapsed.TotalSeconds:0.0} s; errors: {Describe(result.Errors)}");
+        StepsRun++;
+        if (expected.IsAllowed)
+        {
+            if (result.Errors.Count > 0) Fail($"step {number} should have been allowed, but failed", probe.Observe());
+            model.Apply(step, NewReplicas(step, result, probe));
+            _count($"{step.Kind}{(step.Count > 1 ? " -Count" : "")} allowed");
+        }
+        else
+        {
+            var errorId = result.Errors.Count == 1 ? result.Errors[0].FullyQualifiedErrorId.Split(',')[0] : null;
+            if (errorId != expected.RefusedWith) Fail($"step {number} should have been refused with {expected.RefusedWith}", probe.Observe());
+            var after = probe.Observe();
+            if (after.Fingerprint() != before.Fingerprint())
+                Fail($"step {number} was refused but changed the cluster:{Environment.NewLine}before:{Environment.NewLine}{before.Fingerprint()}{Environment.NewLine}after:{Environment.NewLine}{after.Fingerprint()}", after);
+            _count($"{step.Kind} refused ({expected.RefusedWith})");
+        }
+        return Settle(model, probe);
     }
 
     /// <summary>Waits until every invariant holds; fails with the last violations when they do not within <see cref="SettleTimeout"/>.</summary>
