@@ -212,7 +212,7 @@ public sealed class HaEngine
         var record = session.RequireReplica(replica);
         var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
         SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force, forRepair);
-        await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
+        await new RemoveReplicaFlow(session, health, record, force, forRepair).RunAsync(cancellationToken).ConfigureAwait(false);
         if (!forRepair) WarnIfEven(session); // a repair adds the replacement next
     }
 

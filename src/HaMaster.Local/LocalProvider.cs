@@ -71,18 +71,30 @@ public sealed class LocalProvider : IReplicaProvider
         var layout = Layout(cluster, replica);
         Directory.CreateDirectory(layout.Directory);
 
-        if (!IsRunning(layout.EtcdMarker))
-            DetachedProcess.Start(Components.Etcd, EtcdArguments(cluster, replica, bootstrap, certificates), layout.EtcdLog);
+        var etcd = RunningOrStarted(layout.EtcdMarker, () => DetachedProcess.Start(Components.Etcd, EtcdArguments(cluster, replica, bootstrap, certificates), layout.EtcdLog));
 
         WriteEndpointConfig(cluster, replica, certificates, layout);
-        if (!IsRunning(layout.EndpointMarker))
+        var endpoint = RunningOrStarted(layout.EndpointMarker, () =>
         {
             var (program, arguments) = EndpointHost.CommandFor(layout.EndpointConfig);
-            DetachedProcess.Start(program, arguments, layout.EndpointLog);
-        }
+            return DetachedProcess.Start(program, arguments, layout.EndpointLog);
+        });
 
-        await WaitListeningAsync(replica, layout.EtcdMarker, Ports.EtcdClient, layout.EtcdLog, "etcd", cancellationToken).ConfigureAwait(false);
-        await WaitListeningAsync(replica, layout.EndpointMarker, Ports.Api, layout.EndpointLog, "API endpoint", cancellationToken).ConfigureAwait(false);
+        await WaitListeningAsync(replica, etcd, Ports.EtcdClient, layout.EtcdLog, "etcd", cancellationToken).ConfigureAwait(false);
+        await WaitListeningAsync(replica, endpoint, Ports.Api, layout.EndpointLog, "API endpoint", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How to tell whether a component still runs while it starts. One started just now is also
+    /// followed by its process id: while it replaces itself with the program (setsid, then exec)
+    /// its command line reads empty and a look for its marker misses it, which on a loaded machine
+    /// was taken for a failed start.
+    /// </summary>
+    private static Func<bool> RunningOrStarted(string marker, Func<int> start)
+    {
+        if (IsRunning(marker)) return () => IsRunning(marker);
+        var pid = start();
+        return () => DetachedProcess.IsAlive(pid) || IsRunning(marker);
     }
 
     /// <summary>The command line this provider runs a replica's etcd member with.</summary>
@@ -235,11 +247,11 @@ public sealed class LocalProvider : IReplicaProvider
             TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WaitListeningAsync(ReplicaRecord replica, string marker, int port, string log, string what, CancellationToken cancellationToken)
+    private static async Task WaitListeningAsync(ReplicaRecord replica, Func<bool> isRunning, int port, string log, string what, CancellationToken cancellationToken)
     {
         var up = await Waiter.UntilAsync(async () =>
         {
-            if (!IsRunning(marker)) throw StartFailed(replica, what, log);
+            if (!isRunning()) throw StartFailed(replica, what, log);
             return await AcceptsAsync(replica.InternalAddress, port, cancellationToken).ConfigureAwait(false);
         }, StartTimeout, cancellationToken).ConfigureAwait(false);
         if (!up) throw StartFailed(replica, what, log);

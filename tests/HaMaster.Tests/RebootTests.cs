@@ -33,5 +33,21 @@ public sealed class RebootTests : IDisposable
             Assert.Equal($"value{i}", await again.GetAsync($"https://{replicas[(i + 1) % 3].InternalAddress}:2379", $"/test/key{i}", CancellationToken.None));
     }
 
+    [Fact]
+    public void A_cluster_shrunk_to_one_replica_starts_again_after_that_replica_crashed()
+    {
+        var added = _ps.Get<MasterReplica>("New-HaCluster -Name solo | Add-MasterReplica").Single();
+        _ps.Run("Remove-MasterReplica -Cluster solo -Name solo-master", throwOnError: true);
+
+        // A crash right after the removal: the survivor's log must hold the removal as committed.
+        _ps.Run($"Stop-MasterReplica -Cluster solo -Name {added.Name} -Force", throwOnError: true);
+        var started = _ps.Run($"Start-MasterReplica -Cluster solo -Name {added.Name} -PassThru", throwOnError: true);
+
+        Assert.Empty(started.Warnings);
+        var replica = Assert.Single(started.Output.OfType<MasterReplica>());
+        Assert.True(replica.Healthy, string.Join("; ", replica.Problems));
+        Assert.Equal("Healthy", _ps.Get<HaCluster>("Get-HaCluster solo").Single().Status);
+    }
+
     public void Dispose() => _ps.Dispose();
 }

@@ -16,14 +16,17 @@ public sealed class RemoveReplicaFlow
     private readonly ClusterSession _session;
     private readonly ReplicaRecord _replica;
     private readonly bool _force;
+    private readonly bool _forRepair;
     private ClusterHealth _health;
 
-    public RemoveReplicaFlow(ClusterSession session, ClusterHealth health, ReplicaRecord replica, bool force)
+    /// <param name="forRepair">The removal is the first half of a repair: it is re-checked by the repair's rules.</param>
+    public RemoveReplicaFlow(ClusterSession session, ClusterHealth health, ReplicaRecord replica, bool force, bool forRepair = false)
     {
         _session = session;
         _health = health;
         _replica = replica;
         _force = force;
+        _forRepair = forRepair;
         Steps =
         [
             new("record", $"Record the removal of {replica.Name}", _ => RecordAsync()),
@@ -64,7 +67,7 @@ public sealed class RemoveReplicaFlow
     private async Task RecheckAsync(CancellationToken cancellationToken)
     {
         _health = await _session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
-        SafetyRules.CheckRemove(MembershipView.From(_health), _replica.Name, _force);
+        SafetyRules.CheckRemove(MembershipView.From(_health), _replica.Name, _force, _forRepair);
     }
 
     private async Task RemoveMemberAsync(CancellationToken cancellationToken)
@@ -85,7 +88,24 @@ public sealed class RemoveReplicaFlow
             {
             }
         }
+        await MakeRemovalDurableAsync(endpoint, cancellationToken).ConfigureAwait(false);
     }
+
+    public const string MembershipChangeKey = "/hamaster/last-membership-change";
+
+    /// <summary>
+    /// etcd writes an advance of its commit index to its log without syncing it until the next
+    /// entry. When a removal leaves one member, that member cannot learn again that the removal was
+    /// committed (the removed member was needed for it), so a crash before its next write brings it
+    /// back still waiting for the removed member: the cluster never starts again. A write appends an
+    /// entry, whose sync makes the commit of the removal durable.
+    /// </summary>
+    private async Task MakeRemovalDurableAsync(string endpoint, CancellationToken cancellationToken) =>
+        await EtcdRetry.WhileSettlingAsync(async () =>
+        {
+            await _session.Etcd.PutAsync(endpoint, MembershipChangeKey, $"removed {_replica.Name}", cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>After the etcd member is gone: stop and wipe the replica, drop it, and fix the cluster address.</summary>
     public static async Task FinishRemovalAsync(ClusterSession session, ReplicaRecord replica, CancellationToken cancellationToken)

@@ -55,6 +55,11 @@ public static class SafetyRules
             throw QuorumLost(view, $"removing '{replica}' would leave {healthyAfter} healthy of {votersAfter} voters, below the quorum of {Quorum.Of(votersAfter)} (-Force does not change this)");
 
         var otherUnhealthy = view.Replicas.Where(r => !r.Healthy && r != target).ToList();
+        if (otherUnhealthy.Count > 0 && forRepair)
+            throw new HaException(ErrorIds.ClusterUnhealthy,
+                $"Cannot replace '{replica}' in cluster '{view.Cluster}': {Describe(otherUnhealthy)}. etcd admits no new member while one of its voters is down, so once '{replica}' was removed its replacement could not join (-Force does not change this).",
+                $"Repair the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {otherUnhealthy[0].Replica}.",
+                replica);
         if (otherUnhealthy.Count > 0 && !force)
             throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"Cannot remove '{replica}' from cluster '{view.Cluster}': {Describe(otherUnhealthy)}. On an unhealthy cluster only the unhealthy replica may be removed or repaired.",
@@ -62,13 +67,16 @@ public static class SafetyRules
                 replica);
     }
 
-    /// <summary>Stopping a healthy replica must not take the cluster below quorum, unless forced (a fault drill).</summary>
+    /// <summary>
+    /// Stopping a healthy replica must not take the cluster below quorum, unless forced (a fault drill).
+    /// The only replica of a cluster is no exception: stopping it stops the cluster.
+    /// </summary>
     public static void CheckStop(MembershipView view, string replica, bool force)
     {
         var target = view.Replicas.First(r => string.Equals(r.Replica, replica, StringComparison.OrdinalIgnoreCase));
         if (force || !target.Voter || !target.Healthy) return;
         var healthyAfter = view.HealthyVoters - 1;
-        if (view.Voters > 1 && healthyAfter < Quorum.Of(view.Voters))
+        if (healthyAfter < Quorum.Of(view.Voters))
             throw QuorumLost(view, $"stopping '{replica}' would leave {healthyAfter} healthy of {view.Voters} voters, below the quorum of {Quorum.Of(view.Voters)}",
                 "Repair the unhealthy replicas first, or add -Force to stop it anyway (etcd will stop accepting writes).");
     }

@@ -69,6 +69,9 @@ public static class DetachedProcess
         catch (UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>True while the process <paramref name="pid"/> exists and has not exited (whatever it runs: for a process this module just started).</summary>
+    public static bool IsAlive(int pid) => StatField(pid, StateField) is { } state && state is not ("Z" or "X");
+
     public static void Signal(int pid, int signal) => _ = NativeMethods.kill(pid, signal);
 
     /// <summary>
@@ -91,10 +94,11 @@ public static class DetachedProcess
     public static Task StopAllAsync(string marker, bool graceful, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
         Task.WhenAll(FindByMarker(marker).Select(pid => StopAsync(pid, marker, graceful, gracePeriod, cancellationToken)));
 
-    /// <summary>Sends SIGTERM (graceful) or SIGKILL and waits until the process is gone.</summary>
+    /// <summary>Sends SIGTERM (graceful) or SIGKILL and waits until the process is gone and has let go of its files and sockets.</summary>
     public static async Task StopAsync(int pid, string marker, bool graceful, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
         if (!IsRunning(pid, marker)) return;
+        var startTime = StatField(pid, StartTimeField);
         Signal(pid, graceful ? NativeMethods.SIGTERM : NativeMethods.SIGKILL);
         var deadline = DateTime.UtcNow + (graceful ? gracePeriod : TimeSpan.FromSeconds(10));
         while (IsRunning(pid, marker))
@@ -108,6 +112,38 @@ public static class DetachedProcess
             }
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
+        await WaitReleasedAsync(pid, startTime, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A process whose main thread has exited shows as a zombie without a command line while its
+    /// other threads are still exiting, and those still hold its files and sockets: a listening
+    /// socket stays bound, and a replica started on the same address fails. The process has let go
+    /// of everything once it is gone (or its id is another process's) or only its zombie main thread is left.
+    /// </summary>
+    private static async Task WaitReleasedAsync(int pid, string? startTime, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (startTime is not null && StatField(pid, StartTimeField) == startTime
+               && StatField(pid, ThreadsField) is { } threads && threads != "1" && DateTime.UtcNow < deadline)
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Fields of /proc/<pid>/stat counted from the state, the first after the parenthesised name (proc(5): fields 20 and 22).
+    private const int StateField = 0;
+    private const int ThreadsField = 17;
+    private const int StartTimeField = 19;
+
+    private static string? StatField(int pid, int field)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length > field ? fields[field] : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''") + "'";

@@ -27,6 +27,7 @@ namespace HaMaster.Commands;
 /// <returns>The new replica, in the same zone as the one it replaces, with a new name and its live health.</returns>
 /// <remarks>
 /// <para>A cluster with a single replica cannot be repaired: removing its last replica is refused (error LastReplica). Add a replica with Add-MasterReplica first, then remove the old one with Remove-MasterReplica.</para>
+/// <para>While a replica is unhealthy, only that replica can be repaired (error ClusterUnhealthy for any other, -Force or not): etcd admits no new member while one of its voters is down.</para>
 /// </remarks>
 /// <seealso cref="GetMasterReplicaCommand"/>
 /// <seealso cref="RemoveMasterReplicaCommand"/>
@@ -37,7 +38,7 @@ namespace HaMaster.Commands;
 public sealed class RepairMasterReplicaCommand : MasterReplicaCmdlet
 {
     /// <summary>
-    /// Replaces a healthy replica without asking; without it the command asks first (the question is not skipped by -Confirm:$false). Also lets the removal go ahead while another replica is unhealthy, as long as the etcd quorum is kept, like Remove-MasterReplica -Force. Off by default.
+    /// Replaces a healthy replica without asking; without it the command asks first (the question is not skipped by -Confirm:$false). It does not allow replacing a replica while another one is unhealthy (error ClusterUnhealthy): etcd admits no new member while one of its voters is down, so the replacement could not join; repair the unhealthy replica first. Off by default.
     /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }

@@ -38,7 +38,7 @@ public sealed class StopMasterReplicaCommand : MasterReplicaCmdlet
     public SwitchParameter Graceful { get; set; }
 
     /// <summary>
-    /// Stops the replica even when that leaves fewer healthy etcd voters than the quorum (etcd then accepts no writes). Without it such a stop is refused with the error QuorumWouldBeLost. Off by default.
+    /// Stops the replica even when that leaves fewer healthy etcd voters than the quorum (etcd then accepts no writes). Without it such a stop is refused with the error QuorumWouldBeLost, stopping the only replica of a cluster included. Off by default.
     /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }

@@ -104,6 +104,26 @@ public class SafetyRulesTests
         SafetyRules.CheckStop(Cluster(3), "r0", force: false);
     }
 
+    [Fact]
+    public void While_a_replica_is_unhealthy_only_it_can_be_repaired_even_with_force()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(4, unhealthy: 1), "r0", force: true, forRepair: true));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, error.ErrorId);
+        Assert.Contains("etcd admits no new member while one of its voters is down", error.Message);
+        Assert.Contains("Repair-MasterReplica -Cluster demo -Name bad0", error.RecommendedAction);
+        SafetyRules.CheckRemove(Cluster(4, unhealthy: 1), "r0", force: true); // a removal alone keeps 3 healthy of 4 voters
+        SafetyRules.CheckRemove(Cluster(4, unhealthy: 1), "bad0", force: false, forRepair: true);
+    }
+
+    [Fact]
+    public void Stopping_the_only_replica_needs_force()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckStop(Cluster(1), "r0", force: false));
+        Assert.Equal(ErrorIds.QuorumWouldBeLost, error.ErrorId);
+        Assert.Contains("0 healthy of 1 voters", error.Message);
+        SafetyRules.CheckStop(Cluster(1), "r0", force: true);
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(2, true)]

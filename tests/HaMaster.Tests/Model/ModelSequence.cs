@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace HaMaster.Tests.Model;
+
+/// <summary>
+/// One seeded sequence on one real Local cluster: New-HaCluster, 4 to 8 steps drawn by the
+/// <see cref="StepPicker"/>, each predicted by the <see cref="ClusterModel"/> and checked against
+/// the <see cref="Invariants"/>, then Remove-HaCluster, after which nothing may be left. Steps go
+/// through the cmdlets, as a user's would.
+/// </summary>
+public sealed class ModelSequence
+{
+    /// <summary>How long the cluster may take to settle after a step (HAProxy's health checks, an etcd election) on a loaded machine.</summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly int _seed;
+    private readonly PowerShellSession _ps;
+    private readonly string _cluster;
+    private readonly StringBuilder _log = new();
+    private readonly Action<string> _count;
+
+    /// <param name="count">Told the outcome of every step ("Stop allowed", "Remove refused (LastReplica)"), for the run's summary.</param>
+    public ModelSequence(int seed, PowerShellSession ps, Action<string> count)
+    {
+        _seed = seed;
+        _ps = ps;
+        _count = count;
+        _cluster = $"mbt-{seed}";
+    }
+
+    public int StepsRun { get; private set; }
+
+    public void Run()
+    {
+        var random = new Random(_seed);
+        var length = random.Next(4, 9);
+        var picker = new StepPicker(random);
+
+        Perform($"New-HaCluster -Name {_cluster} -MultiZone");
+        var model = new ClusterModel(_cluster);
+        using (var probe = new ClusterProbe(_ps.Home, _cluster))
+        {
+            var seen = Settle(model, probe);
+            for (var number = 1; number <= length; number++)
+                seen = RunStep(number, picker.Next(model), model, probe, seen);
+
+            Perform($"Remove-HaCluster -Name {_cluster} -Force");
+            var gone = probe.Observe();
+            var left = Invariants.RemovalViolations(gone);
+            if (left.Count > 0) Fail($"Remove-HaCluster left: {string.Join("; ", left)}", gone);
+        }
+        var homeEntries = Directory.EnumerateFileSystemEntries(_ps.Home).ToList();
+        if (homeEntries.Count > 0) Fail($"the state folder is not empty after Remove-HaCluster: {string.Join(", ", homeEntries)}", null);
+    }
+
+    /// <summary>
+    /// Runs one step through its cmdlet: an allowed step must succeed and is applied to the model; a
+    /// refused one must fail with the predicted error id and leave the cluster exactly as it was.
+    /// Then every invariant must hold. Returns the cluster as it settled.
+    /// </summary>
+    private ClusterObservation RunStep(int number, ModelStep step, ClusterModel model, ClusterProbe probe, ClusterObservation before)
+    {
+        var expected = model.Predict(step);
+        var script = step.Script(_cluster);
+        _log.AppendLine($"{number}. {script}    [model before: {model}; expected: {expected}]");
+        var watch = Stopwatch.StartNew();
+        var result = _ps.Run(script);
+        _log.AppendLine($"   took {watch.Elapsed.TotalSeconds:0.0} s; errors: {Describe(result.Errors)}");
+        StepsRun++;
+        if (expected.IsAllowed)
+        {
+            if (result.Errors.Count > 0) Fail($"step {number} should have been allowed, but failed", probe.Observe());
+            model.Apply(step, NewReplicas(step, result, probe));
+            _count($"{step.Kind}{(step.Count > 1 ? " -Count" : "")} allowed");
+        }
+        else
+        {
+            var errorId = result.Errors.Count == 1 ? result.Errors[0].FullyQualifiedErrorId.Split(',')[0] : null;
+            if (errorId != expected.RefusedWith) Fail($"step {number} should have been refused with {expected.RefusedWith}", probe.Observe());
+            var after = probe.Observe();
+            if (after.Fingerprint() != before.Fingerprint())
+                Fail($"step {number} was refused but changed the cluster:{Environment.NewLine}before:{Environment.NewLine}{before.Fingerprint()}{Environment.NewLine}after:{Environment.NewLine}{after.Fingerprint()}", after);
+            _count($"{step.Kind} refused ({expected.RefusedWith})");
+        }
+        return Settle(model, probe);
+    }
+
+    /// <summary>Waits until every invariant holds; fails with the last violations when they do not within <see cref="SettleTimeout"/>.</summary>
+    private ClusterObservation Settle(ClusterModel model, ClusterProbe probe)
+    {
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        while (true)
+        {
+            var seen = probe.Observe();
+            var violations = Invariants.Violations(model, seen);
+            if (violations.Count == 0) return seen;
+            if (DateTime.UtcNow > deadline)
+                Fail($"invariants did not hold within {SettleTimeout.TotalSeconds:0} s of the last step (model: {model}):{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", violations)}", seen);
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>The replicas an add or a repair made, from its output objects.</summary>
+    private IReadOnlyList<string> NewReplicas(ModelStep step, PowerShellSession.Result result, ClusterProbe probe)
+    {
+        if (step.Kind is not (StepKind.Add or StepKind.Repair)) return [];
+        var added = result.Output.OfType<MasterReplica>().ToList();
+        if (added.Count != step.Count) Fail($"{step.Kind} wrote {added.Count} replicas instead of {step.Count}", probe.Observe());
+        _log.AppendLine($"   new: {string.Join(", ", added.Select(r => $"{r.Name} in {r.Zone}"))}");
+        return added.Select(r => r.Name).ToList();
+    }
+
+    private void Perform(string script)
+    {
+        _log.AppendLine(script);
+        var result = _ps.Run(script);
+        if (result.Errors.Count > 0) Fail($"'{script}' failed: {Describe(result.Errors)}", null);
+    }
+
+    private static string Describe(List<System.Management.Automation.ErrorRecord> errors) =>
+        errors.Count == 0 ? "none" : string.Join(" | ", errors.Select(e => $"{e.FullyQualifiedErrorId}: {e.ErrorDetails?.Message ?? e.Exception.Message}"));
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(string what, ClusterObservation? seen) =>
+        throw new Xunit.Sdk.XunitException(
+            $"Model-based sequence with seed {_seed} failed: {what}{Environment.NewLine}" +
+            $"Steps:{Environment.NewLine}{_log}" +
+            (seen is null ? "" : $"What the cluster looked like:{Environment.NewLine}{seen}{Environment.NewLine}") +
+            $"Replay: {ModelSettings.ReplayHint(_seed)}");
+}
