@@ -21,8 +21,8 @@ namespace HaMaster.Gce;
 /// run again after an interruption; independent operations run in parallel.
 /// <para>
 /// Per cluster, <see cref="ClusterState.ProviderData"/> records the project, region, network, subnet
-/// range replicas take their internal addresses from (<see cref="GceSubnet"/>) and how etcd is reached
-/// (<see cref="GceAccess"/>). The module's SSH key and the cluster's service-account signing key are
+/// range replicas take their internal addresses from (<see cref="GceSubnet"/>), machine type, Kubernetes
+/// version and how the module reaches the replicas (<see cref="GceAccess"/>). The module's SSH key and the cluster's service-account signing key are
 /// kept owner-only in <c>&lt;state&gt;/clusters/&lt;c&gt;/gce/</c>.
 /// </para>
 /// </summary>
