@@ -18,6 +18,7 @@ public sealed class GceExternalAccessTests
     {
         await using var cloud = await GceTestCloud.StartAsync();
         cloud.Run(cloud.NewCluster("ext", "-KubernetesVersion v1.33.2") + " | Add-MasterReplica");
+        await cloud.Vms.WaitForExternalAddressesAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(cloud.Run("Get-MasterReplica ext").OfType<MasterReplica>(), r => Assert.True(r.Healthy, $"{r.Name}: {string.Join("; ", r.Problems)}"));
         Assert.Contains(cloud.StandIn.Requests, r => r.Call == "instances.getGuestAttributes" && r.StatusCode == 200);

@@ -45,6 +45,7 @@ public sealed class GceFaultTests
         var (_, next) = cloud.Try("Add-MasterReplica -Cluster fr");
         Assert.True(next.Count == 0, string.Join("; ", next.Select(GceTestCloud.Describe)));
         Assert.NotNull(cloud.StandIn.GetResource($"projects/{GceTestCloud.Project}/regions/us-central1/forwardingRules/fr-master"));
+        await cloud.Vms.WaitForExternalAddressesAsync(TimeSpan.FromSeconds(30));
         Assert.All(cloud.Run("Get-MasterReplica fr").OfType<MasterReplica>(), r => Assert.True(r.Healthy, $"{r.Name}: {string.Join("; ", r.Problems)}"));
 
         cloud.Run("Remove-HaCluster fr -Force");
@@ -94,6 +95,7 @@ public sealed class GceFaultTests
         var next = cloud.Try("Add-MasterReplica -Cluster cut -WarningVariable warned; $warned");
         Assert.True(next.Errors.Count == 0, string.Join("; ", next.Errors.Select(GceTestCloud.Describe)));
         Assert.Contains(next.Output.OfType<System.Management.Automation.WarningRecord>(), w => w.Message.Contains("interrupted AddReplica"));
+        await cloud.Vms.WaitForExternalAddressesAsync(TimeSpan.FromSeconds(30));
         var replicas = cloud.Run("Get-MasterReplica cut").OfType<MasterReplica>().ToList();
         Assert.Equal(2, replicas.Count);
         Assert.All(replicas, r => Assert.True(r.Healthy, $"{r.Name}: {string.Join("; ", r.Problems)}"));

@@ -21,6 +21,7 @@ public sealed class GceQuickstartTests
         Assert.All(zones, z => Assert.StartsWith("us-central1-", z));
 
         Assert.Equal(2, cloud.Run("Add-MasterReplica -Cluster demo -Count 2").OfType<MasterReplica>().Count());
+        await cloud.Vms.WaitForExternalAddressesAsync(TimeSpan.FromSeconds(30));
         var replicas = cloud.Run("Get-MasterReplica demo").OfType<MasterReplica>().ToList();
         Assert.Equal(3, replicas.Count);
         Assert.All(replicas, r => Assert.True(r.Healthy, $"{r.Name}: {string.Join("; ", r.Problems)}"));

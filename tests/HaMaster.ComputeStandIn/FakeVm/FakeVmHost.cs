@@ -190,6 +190,25 @@ public sealed class FakeVmHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until every booted VM's API endpoint accepts connections on the external address its
+    /// instance has now. On Compute Engine a changed access config takes effect at once (kube-apiserver
+    /// binds 0.0.0.0); here the endpoint follows it within a poll and a reload, which a test that reads
+    /// health right after the frontend moved an address must wait for.
+    /// </summary>
+    public Task WaitForExternalAddressesAsync(TimeSpan timeout) =>
+        WaitUntilAsync(async () =>
+        {
+            foreach (var vm in Vms.Where(v => v.State == FakeVmState.Running && v.Status == "RUNNING"))
+            {
+                var external = ExternalAddressOf(_standIn.GetResource(vm.Path) ?? new JsonObject());
+                if (external is null) continue;
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(external, vm.ApiPort).ConfigureAwait(false);
+            }
+            return true;
+        }, timeout, "every VM's endpoint listens on its current external address");
+
     /// <summary>Waits until the VM of instance <paramref name="name"/> reports <paramref name="health"/> (HEALTHY or UNHEALTHY).</summary>
     public Task WaitForHealthAsync(string name, string health, TimeSpan timeout) =>
         WaitUntilAsync(() => Vm(name)?.Health == health, timeout, $"{name} {health}");
