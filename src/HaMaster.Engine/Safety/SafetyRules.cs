@@ -58,7 +58,9 @@ public static class SafetyRules
         if (otherUnhealthy.Count > 0 && forRepair)
             throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"Cannot replace '{replica}' in cluster '{view.Cluster}': {Describe(otherUnhealthy)}. etcd admits no new member while one of its voters is down, so once '{replica}' was removed its replacement could not join (-Force does not change this).",
-                $"Repair the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {otherUnhealthy[0].Replica}.",
+                target.Healthy
+                    ? $"Repair the unhealthy replica first: Repair-MasterReplica -Cluster {view.Cluster} -Name {otherUnhealthy[0].Replica}."
+                    : $"Remove the other unhealthy replica first: Remove-MasterReplica -Cluster {view.Cluster} -Name {otherUnhealthy[0].Replica} -Force; then repair '{replica}' and add a replica back with Add-MasterReplica -Cluster {view.Cluster}.",
                 replica);
         if (otherUnhealthy.Count > 0 && !force)
             throw new HaException(ErrorIds.ClusterUnhealthy,

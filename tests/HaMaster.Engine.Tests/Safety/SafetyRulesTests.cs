@@ -116,6 +116,14 @@ public class SafetyRulesTests
     }
 
     [Fact]
+    public void With_two_replicas_unhealthy_repairing_one_says_to_remove_the_other_first()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckRemove(Cluster(3, unhealthy: 2), "bad0", force: true, forRepair: true));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, error.ErrorId);
+        Assert.StartsWith("Remove the other unhealthy replica first: Remove-MasterReplica -Cluster demo -Name bad1 -Force", error.RecommendedAction);
+    }
+
+    [Fact]
     public void Stopping_the_only_replica_needs_force()
     {
         var error = Assert.Throws<HaException>(() => SafetyRules.CheckStop(Cluster(1), "r0", force: false));

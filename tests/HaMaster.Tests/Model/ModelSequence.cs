@@ -14,6 +14,9 @@ public sealed class ModelSequence
     /// <summary>How long the cluster may take to settle after a step (HAProxy's health checks, an etcd election) on a loaded machine.</summary>
     public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Between two looks at a cluster that has not settled yet: each look costs a few TLS handshakes, and other tests share the cores.</summary>
+    private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly int _seed;
     private readonly PowerShellSession _ps;
     private readonly string _cluster;
@@ -97,7 +100,7 @@ public sealed class ModelSequence
             if (violations.Count == 0) return seen;
             if (DateTime.UtcNow > deadline)
                 Fail($"invariants did not hold within {SettleTimeout.TotalSeconds:0} s of the last step (model: {model}):{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", violations)}", seen);
-            Thread.Sleep(100);
+            Thread.Sleep(SettleInterval);
         }
     }
 
