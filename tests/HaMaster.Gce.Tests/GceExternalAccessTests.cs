@@ -46,14 +46,15 @@ public sealed class GceExternalAccessTests
 
         // The VM now publishes a key its SSH server does not hold: whatever answers at its address is not it.
         var vm = cloud.Vms.Vm("mitm-master")!;
-        var other = SshKeyPair.Generate("someone-else").PublicKey.Split(' ');
+        var otherKey = SshKeyPair.Generate("someone-else");
+        var other = otherKey.PublicKey.Split(' ');
         cloud.StandIn.SetGuestAttribute(vm.Project, vm.Zone, vm.Name, "hostkeys", other[0], other[1]);
 
         var (_, errors) = cloud.Try("Add-MasterReplica -Cluster mitm");
         var error = Assert.Single(errors);
         Assert.Equal("ClusterUnhealthy,HaMaster.Commands.AddMasterReplicaCommand", error.FullyQualifiedErrorId);
         Assert.Contains("host key", error.ErrorDetails!.Message);
-        Assert.Contains(SshKeyPair.FingerprintOf(Convert.FromBase64String(other[1])), error.ErrorDetails.Message);
+        Assert.Contains(otherKey.Fingerprint, error.ErrorDetails.Message);
         Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails.RecommendedAction));
         Assert.Equal(before, cloud.StandIn.Inventory());
 

@@ -27,7 +27,7 @@ public sealed class ClusterInspector
         await Task.WhenAll(runtimeTasks.Values).ConfigureAwait(false);
         var runtimes = runtimeTasks.ToDictionary(t => t.Key, t => t.Value.Result);
         var statusTasks = state.Replicas.ToDictionary(r => r.Name, r => TryStatusAsync(r, runtimes[r.Name], cancellationToken));
-        var apiTasks = state.Replicas.ToDictionary(r => r.Name, r => Answers(runtimes[r.Name], runtimes[r.Name].ApiDown)
+        var apiTasks = state.Replicas.ToDictionary(r => r.Name, r => runtimes[r.Name].ApiMayAnswer
             ? runtimes[r.Name].ReadyProblemAsync(_api, r, state.ApiPort, cancellationToken)
             : Task.FromResult<string?>("API endpoint is not running"));
         var loadBalancerTask = _provider.InspectLoadBalancerAsync(state, cancellationToken);
@@ -56,13 +56,9 @@ public sealed class ClusterInspector
         return new ClusterHealth(state, replicas, members, leaderId == 0 ? null : leaderId, quorumRead, loadBalancerTask.Result);
     }
 
-    /// <summary>Whether a component of the replica is worth asking: its machinery runs, at least in part, and the provider did not see it down.</summary>
-    private static bool Answers(ReplicaRuntime runtime, bool seenDown) =>
-        runtime.Status is ReplicaStatus.Running or ReplicaStatus.Partial && !seenDown;
-
     private async Task<(EtcdEndpointStatus? Status, string? Problem)> TryStatusAsync(ReplicaRecord replica, ReplicaRuntime runtime, CancellationToken cancellationToken)
     {
-        if (!Answers(runtime, runtime.EtcdDown)) return (null, null);
+        if (!runtime.EtcdMayAnswer) return (null, null);
         try
         {
             return (await _etcd.StatusAsync(replica.ClientUrl, cancellationToken).ConfigureAwait(false), null);
@@ -103,7 +99,7 @@ public sealed class ClusterInspector
         }
 
         // A component the provider saw down is already among its problems.
-        if (apiProblem is not null && Answers(runtime, runtime.ApiDown))
+        if (apiProblem is not null && runtime.ApiMayAnswer)
             problems.Add($"API endpoint: {apiProblem}");
 
         var status = replica.Phase switch

@@ -16,6 +16,14 @@ public sealed record ReplicaRuntime(ReplicaStatus Status, IReadOnlyList<string> 
     /// <summary>The provider sees that the API server cannot answer (its process is gone): it is not asked.</summary>
     public bool ApiDown { get; init; }
 
+    /// <summary>Whether the etcd member is worth asking: the machinery runs, at least in part, and the provider did not see etcd down.</summary>
+    public bool EtcdMayAnswer => MachineryUp && !EtcdDown;
+
+    /// <summary>Whether the API server is worth asking, as <see cref="EtcdMayAnswer"/>.</summary>
+    public bool ApiMayAnswer => MachineryUp && !ApiDown;
+
+    private bool MachineryUp => Status is ReplicaStatus.Running or ReplicaStatus.Partial;
+
     /// <summary>Asks <paramref name="replica"/>'s API server where this runtime says it is reached.</summary>
     public Task<string?> ReadyProblemAsync(Health.ApiProbe probe, ReplicaRecord replica, int port, CancellationToken cancellationToken) =>
         probe.ReadyProblemAsync(ApiAddress ?? replica.InternalAddress, replica.InternalAddress, port, cancellationToken);

@@ -32,14 +32,16 @@ public static class PublishedHostKeys
             .ToList();
     }
 
-    /// <summary>A published value is the key's base64 blob, sometimes preceded by its type.</summary>
+    /// <summary>A published value is the key's base64 blob, or a whole public key line (<c>type base64 [comment]</c>).</summary>
     private static string? Fingerprint(string? value)
     {
-        var blob = value?.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        if (blob is null) return null;
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var text = value.Trim();
         try
         {
-            return SshKeyPair.FingerprintOf(Convert.FromBase64String(blob));
+            return text.Contains(' ', StringComparison.Ordinal)
+                ? SshKeyPair.FingerprintOfPublicKey(text)
+                : SshKeyPair.FingerprintOf(Convert.FromBase64String(text));
         }
         catch (FormatException)
         {

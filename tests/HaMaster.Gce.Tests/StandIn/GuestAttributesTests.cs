@@ -43,5 +43,10 @@ public sealed class GuestAttributesTests : StandInTestBase
         Assert.Equal([SshKeyPair.FingerprintOf(Convert.FromBase64String(hostKey[1]))],
             await PublishedHostKeys.FingerprintsAsync(compute, Project, Zone, "on", CancellationToken.None));
         Assert.Empty(await PublishedHostKeys.FingerprintsAsync(compute, Project, Zone, "off", CancellationToken.None));
+
+        // Some guests publish the whole public key line, comment included.
+        StandIn.SetGuestAttribute(Project, Zone, "on", "hostkeys", hostKey[0], string.Join(' ', hostKey));
+        Assert.Equal([SshKeyPair.FingerprintOf(Convert.FromBase64String(hostKey[1]))],
+            await PublishedHostKeys.FingerprintsAsync(compute, Project, Zone, "on", CancellationToken.None));
     }
 }
