@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Figure g: the Gce provider against the Compute stand-in with 1 s per operation: wall time and
-# sequential operation waits per step beside kube-up's, printed as a table (README, "Benchmarks").
+# sequential operation waits per step beside kube-up's, printed as a table (bench/README.md, figure g).
 # bench/run.sh runs it too and puts the figures into bench/results/latest.json ("gce").
 # Usage: bench/gce-waits.sh [--runs N] [--output FILE]
 #   --runs N        runs of the whole sequence (default 1)

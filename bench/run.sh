@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The HaMaster benchmark (README, "Benchmarks"): builds Release, runs the scenarios on the Local
+# The HaMaster benchmark (bench/README.md): builds Release, runs the scenarios on the Local
 # provider, the fault drills, and figure g (the Gce provider against the Compute stand-in, through
 # bench/gce-waits.sh), writes bench/results/latest.json and prints the tables.
 #

@@ -7,7 +7,7 @@ using HaMaster.Local.Processes;
 
 namespace HaMaster.Bench;
 
-/// <summary>Diagnostics used to explain the benchmark's figures (README, "Benchmarks").</summary>
+/// <summary>Diagnostics used to explain the benchmark's figures (bench/README.md).</summary>
 public static class Diagnose
 {
     /// <summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace HaMaster.Bench;
 
-/// <summary>Command-line options of the benchmark (see bench/run.sh and the README's "Benchmarks").</summary>
+/// <summary>Command-line options of the benchmark (see bench/run.sh and bench/README.md).</summary>
 public sealed class Options
 {
     public static readonly string[] AllScenarios = ["create", "scale", "repair", "availability", "drills", "list", "import", "gce"];

@@ -153,7 +153,7 @@ public sealed partial class Results
         return drills;
     }
 
-    /// <summary>The human table (Markdown, so that it can go into the README as printed).</summary>
+    /// <summary>The human table (Markdown, so that it can go into bench/README.md as printed).</summary>
     public string Table()
     {
         var text = new StringBuilder();
