@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Flows;
 using HaMaster.Engine.Health;
@@ -19,15 +20,19 @@ public sealed class HaEngine
     private readonly ClusterStore _store;
     private readonly Func<ProviderKind, IReplicaProvider> _providers;
     private readonly IOperationObserver _observer;
+    private readonly EngineOptions _options;
+    private readonly Func<X509Certificate2, TimeSpan, IApiProbe>? _openApiProbe;
 
-    public HaEngine(StateDirectory directory, Func<ProviderKind, IReplicaProvider> providers, IOperationObserver observer)
+    /// <param name="openApiProbe">How API servers are asked whether they are ready, given the cluster CA (by default over HTTPS).</param>
+    public HaEngine(StateDirectory directory, Func<ProviderKind, IReplicaProvider> providers, IOperationObserver observer,
+        EngineOptions? options = null, Func<X509Certificate2, TimeSpan, IApiProbe>? openApiProbe = null)
     {
         _store = new ClusterStore(directory);
         _providers = providers;
         _observer = observer;
+        _options = options ?? EngineOptions.Default;
+        _openApiProbe = openApiProbe;
     }
-
-    public static TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     public IReadOnlyList<string> ClusterNames() => _store.ListClusterNames();
 
@@ -70,7 +75,7 @@ public sealed class HaEngine
                 EtcdClusterToken = $"{request.Name}-{Guid.NewGuid():N}",
                 ProviderData = providerData,
             };
-            using var session = new ClusterSession(state, _store, provider, _observer, progress);
+            using var session = new ClusterSession(state, _store, provider, _observer, progress, _options, _openApiProbe);
             await new CreateClusterFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
             return ViewMapper.ToCluster(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
         }
@@ -119,15 +124,22 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Add-MasterReplica", async session =>
         {
             var resolvedZone = await ResolveZoneAsync(session.State, zone, cancellationToken).ConfigureAwait(false);
-            var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
+            var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health));
-            return await AddAsync(session, health, resolvedZone, cancellationToken).ConfigureAwait(false);
+            var flow = new AddReplicaFlow(session, health, resolvedZone);
+            await flow.RunAsync(cancellationToken).ConfigureAwait(false);
+            WarnIfEven(session);
+            return await ReplicaViewAsync(session, flow.Replica.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task RemoveReplicaAsync(string cluster, string replica, bool force, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Remove-MasterReplica", async session =>
         {
-            await RemoveAsync(session, replica, force, cancellationToken).ConfigureAwait(false);
+            var record = session.RequireReplica(replica);
+            var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+            SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force);
+            await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
+            WarnIfEven(session);
             return true;
         }, cancellationToken);
 
@@ -135,27 +147,19 @@ public sealed class HaEngine
     public Task<MasterReplica> RepairReplicaAsync(string cluster, string replica, bool force, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Repair-MasterReplica", async session =>
         {
-            var zone = session.RequireReplica(replica).Zone;
-            await RemoveAsync(session, replica, force, cancellationToken, forRepair: true).ConfigureAwait(false);
-            var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
-            SafetyRules.CheckAdd(MembershipView.From(health), forRepair: true);
-            return await AddAsync(session, health, zone, cancellationToken).ConfigureAwait(false);
+            var flow = new RepairReplicaFlow(session, session.RequireReplica(replica), force);
+            await flow.RunAsync(cancellationToken).ConfigureAwait(false);
+            WarnIfEven(session);
+            return await ReplicaViewAsync(session, flow.Replacement!.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task<MasterReplica> StopReplicaAsync(string cluster, string replica, bool graceful, bool force, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Stop-MasterReplica", async session =>
         {
             var record = session.RequireReplica(replica);
-            var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
+            var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckStop(MembershipView.From(health), record.Name, force);
-            if (graceful)
-            {
-                session.Progress.Report("Taking it out of the load balancer and moving etcd leadership away", 40);
-                await session.Provider.DrainAsync(session.State, record, cancellationToken).ConfigureAwait(false);
-                await session.MoveLeadershipAwayAsync(health, record, cancellationToken).ConfigureAwait(false);
-            }
-            session.Progress.Report(graceful ? "Stopping its processes cleanly" : "Killing its processes", 70);
-            await session.Provider.StopReplicaAsync(session.State, record, graceful, cancellationToken).ConfigureAwait(false);
+            await new StopReplicaFlow(session, health, record, graceful).RunAsync(cancellationToken).ConfigureAwait(false);
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -163,26 +167,7 @@ public sealed class HaEngine
         ChangeAsync(cluster, "Start-MasterReplica", async session =>
         {
             var record = session.RequireReplica(replica);
-            if ((await session.Provider.InspectAsync(session.State, record, cancellationToken).ConfigureAwait(false)).Status == ReplicaStatus.Missing)
-                throw new HaException(ErrorIds.ReplicaDataLost,
-                    $"Replica '{record.Name}' of cluster '{cluster}' has lost its data; started empty, its etcd member could not rejoin with its old identity.",
-                    $"Replace it: Repair-MasterReplica -Cluster {cluster} -Name {record.Name}.", record.Name);
-            session.Progress.Report("Starting its etcd member and API endpoint", 20);
-            await session.Provider.StartReplicaAsync(session.State, record, Recovery.ExistingClusterBootstrap(session.State), session.Pki.FilesFor(record.Name), cancellationToken).ConfigureAwait(false);
-            await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
-            // Wait for it to become healthy only when enough members run for a quorum; after a
-            // reboot the first replicas started cannot be ready until a majority is back.
-            var runtimes = await Task.WhenAll(session.State.Replicas.Select(r => session.Provider.InspectAsync(session.State, r, cancellationToken))).ConfigureAwait(false);
-            var running = runtimes.Count(r => r.Status == ReplicaStatus.Running);
-            if (running >= Quorum.Of(session.State.ActiveReplicas.Count()))
-            {
-                session.Progress.Report("Waiting until it is healthy", 60);
-                var healthy = await Waiter.UntilAsync(async () => (await session.InspectAsync(cancellationToken).ConfigureAwait(false)).Find(record.Name)!.Healthy,
-                    AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false)
-                    && await session.WaitServedAsync(record, AddReplicaFlow.ReadyTimeout, cancellationToken).ConfigureAwait(false);
-                if (!healthy)
-                    _observer.Warning($"{record.Name} runs but was not healthy and served by the load balancer within {AddReplicaFlow.ReadyTimeout.TotalSeconds:0} s; its Problems say why.");
-            }
+            await new StartReplicaFlow(session, record).RunAsync(cancellationToken).ConfigureAwait(false);
             return await ReplicaViewAsync(session, record.Name, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -194,26 +179,9 @@ public sealed class HaEngine
         {
             var state = _store.Load(cluster);
             using var session = Open(state, progress);
-            await RemoveClusterFlow.RunAsync(session, cancellationToken).ConfigureAwait(false);
+            await new RemoveClusterFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         DeleteLockFile(cluster);
-    }
-
-    private async Task<MasterReplica> AddAsync(ClusterSession session, ClusterHealth health, string zone, CancellationToken cancellationToken)
-    {
-        var flow = new AddReplicaFlow(session, health, zone);
-        await flow.RunAsync(cancellationToken).ConfigureAwait(false);
-        WarnIfEven(session);
-        return await ReplicaViewAsync(session, flow.Replica.Name, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RemoveAsync(ClusterSession session, string replica, bool force, CancellationToken cancellationToken, bool forRepair = false)
-    {
-        var record = session.RequireReplica(replica);
-        var health = await HealthGateAsync(session, cancellationToken).ConfigureAwait(false);
-        SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force, forRepair);
-        await new RemoveReplicaFlow(session, health, record, force, forRepair).RunAsync(cancellationToken).ConfigureAwait(false);
-        if (!forRepair) WarnIfEven(session); // a repair adds the replacement next
     }
 
     private void WarnIfEven(ClusterSession session)
@@ -252,17 +220,10 @@ public sealed class HaEngine
 
     /// <summary>Sessions of read-only operations report no progress.</summary>
     private ClusterSession Open(ClusterState state, ProgressActivity? progress = null) =>
-        new(state, _store, _providers(state.Provider), _observer, progress ?? new ProgressActivity(_observer, $"Inspect {state.Name}"));
-
-    /// <summary>Safety rule 3: the health every change is decided on.</summary>
-    private static Task<ClusterHealth> HealthGateAsync(ClusterSession session, CancellationToken cancellationToken)
-    {
-        session.Progress.Report("Checking health and quorum", 10);
-        return session.InspectSettledAsync(cancellationToken);
-    }
+        new(state, _store, _providers(state.Provider), _observer, progress ?? new ProgressActivity(_observer, $"Inspect {state.Name}"), _options, _openApiProbe);
 
     private Task<ClusterLock> LockAsync(string cluster, string purpose, CancellationToken cancellationToken) =>
-        ClusterLock.AcquireAsync(_store.Directory.LockFile(cluster), cluster, purpose, LockTimeout, _observer.Verbose, cancellationToken);
+        ClusterLock.AcquireAsync(_store.Directory.LockFile(cluster), cluster, purpose, _options.LockTimeout, _observer.Verbose, cancellationToken);
 
     private void DeleteLockFile(string cluster)
     {

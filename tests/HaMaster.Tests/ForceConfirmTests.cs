@@ -1,7 +1,7 @@
 namespace HaMaster.Tests;
 
 /// <summary>
-/// DESIGN §2: every change supports -Confirm; Remove-HaCluster (ConfirmImpact High) and repairing a
+/// docs/design.md §2: every change supports -Confirm; Remove-HaCluster (ConfirmImpact High) and repairing a
 /// healthy replica ask first; -Force skips those questions but never -WhatIf, and an explicit
 /// -Confirm still asks. The host answers every question "No".
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class ForceConfirmTests : IDisposable
     public ForceConfirmTests() => _ps = new PowerShellSession(inner => _host = new AnsweringHost(inner));
 
     [Fact]
-    public void Questions_are_asked_where_DESIGN_says_and_Force_skips_them_but_never_WhatIf()
+    public void Questions_are_asked_where_the_design_says_and_Force_skips_them_but_never_WhatIf()
     {
         _ps.Run("New-HaCluster -Name fc | Add-MasterReplica", throwOnError: true);
         var second = _ps.Get<MasterReplica>("Get-MasterReplica fc")[1].Name;

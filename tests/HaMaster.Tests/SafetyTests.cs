@@ -1,6 +1,6 @@
 namespace HaMaster.Tests;
 
-/// <summary>DESIGN §3 on a real 3-replica cluster with one replica down.</summary>
+/// <summary>docs/design.md §3 on a real 3-replica cluster with one replica down.</summary>
 public sealed class SafetyTests : IDisposable
 {
     private readonly PowerShellSession _ps = new();

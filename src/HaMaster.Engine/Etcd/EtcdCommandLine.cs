@@ -53,6 +53,9 @@ public static class EtcdCommandLine
         $"--peer-trusted-ca-file={paths.TrustedCa}",
         "--peer-client-cert-auth=true",
         "--strict-reconfig-check=true",
+        // A member started again after a crash asks before it campaigns, so it cannot depose a
+        // working leader with a higher term (etcd 3.5's default; 3.4 needs it said).
+        "--pre-vote=true",
         "--snapshot-count=10000",
         "--experimental-initial-corrupt-check=true",
         "--logger=zap",

@@ -13,20 +13,48 @@ namespace HaMaster.Engine.Flows;
 /// only when the replica is about to start, started, promoted once caught up, and put in the load
 /// balancer only when it is ready. Anything that fails before the promotion is rolled back.
 /// </summary>
-public sealed class AddReplicaFlow
+public sealed class AddReplicaFlow : Flow
 {
-    public static TimeSpan PromotionTimeout { get; set; } = TimeSpan.FromSeconds(60);
-    public static TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    private readonly ClusterHealth? _health;
 
-    private readonly ClusterSession _session;
-    private readonly ClusterHealth _health;
-
+    /// <summary>A new replica in <paramref name="zone"/>, decided on <paramref name="health"/> (the health gate's snapshot).</summary>
     public AddReplicaFlow(ClusterSession session, ClusterHealth health, string zone)
+        : this(session, NewRecord(session, zone), health)
     {
-        _session = session;
+    }
+
+    private AddReplicaFlow(ClusterSession session, ReplicaRecord replica, ClusterHealth? health) : base(session)
+    {
         _health = health;
+        Replica = replica;
+        Steps =
+        [
+            new("record", $"Record replica {replica.Name} ({replica.InternalAddress}, {replica.Zone})", _ => RecordAsync()),
+            new("certificates", "Issue its API and etcd certificates", _ => IssueCertificatesAsync()),
+            new("member-add", "Add its etcd member as a learner", AddLearnerAsync),
+            new("start", "Start its etcd member and API endpoint", StartAsync),
+            new("promote", "Promote the learner once it has caught up", PromoteAsync),
+            new("wait-ready", "Wait until it is a healthy voter and its API is ready", WaitReadyAsync),
+            new("load-balancer", "Put it behind the cluster address", ActivateAsync) { PointOfNoReturn = true },
+        ];
+    }
+
+    /// <summary>The join the journal says was interrupted (its replica may not have been recorded yet).</summary>
+    public static AddReplicaFlow Interrupted(ClusterSession session, string? replica) =>
+        new(session, (replica is null ? null : session.State.FindReplica(replica)) ?? Unrecorded(replica), health: null);
+
+    public ReplicaRecord Replica { get; }
+    public override string Activity => $"Add replica {Replica.Name} to {Session.Name}";
+    public override OperationKind? Journal => OperationKind.AddReplica;
+    public override string? ReplicaName => Replica.Name;
+    public override IReadOnlyList<FlowStep> Steps { get; }
+
+    private EngineOptions Options => Session.Options;
+
+    private static ReplicaRecord NewRecord(ClusterSession session, string zone)
+    {
         var state = session.State;
-        Replica = new ReplicaRecord
+        return new ReplicaRecord
         {
             Name = ResourceNames.NewReplica(state.Name, state.Replicas.Select(r => r.Name).Append(ResourceNames.FirstReplica(state.Name))),
             Zone = zone,
@@ -34,60 +62,80 @@ public sealed class AddReplicaFlow
             Phase = ReplicaPhase.Joining,
             CreatedAt = DateTimeOffset.UtcNow,
         };
-        Steps =
-        [
-            new("record", $"Record replica {Replica.Name} ({Replica.InternalAddress}, {zone})", _ => RecordAsync()),
-            new("certificates", "Issue its API and etcd certificates", _ => IssueCertificatesAsync()),
-            new("member-add", "Add its etcd member as a learner", AddLearnerAsync),
-            new("start", "Start its etcd member and API endpoint", StartAsync),
-            new("promote", "Promote the learner once it has caught up", PromoteAsync),
-            new("wait-ready", "Wait until it is a healthy voter and its API is ready", WaitReadyAsync),
-            new("load-balancer", "Put it behind the cluster address", ActivateAsync),
-        ];
     }
 
-    public ReplicaRecord Replica { get; }
-    public IReadOnlyList<FlowStep> Steps { get; }
+    /// <summary>A stand-in for a replica the journal names but the state never recorded: nothing of it exists.</summary>
+    private static ReplicaRecord Unrecorded(string? name) => new() { Name = name ?? "", Zone = "", InternalAddress = "", Phase = ReplicaPhase.Joining };
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    private bool IsRecorded => Session.State.Replicas.Contains(Replica);
+
+    /// <summary>
+    /// Once promoted, the new member is a voter: removing it again needs a quorum that may count on
+    /// it, so an interrupted join that reached promotion is finished. In this process a replica that
+    /// never became ready is still rolled back, before the load-balancer step.
+    /// </summary>
+    public override async Task<bool> IsPastPointOfNoReturnAsync(string journaledStep, CancellationToken cancellationToken)
     {
-        var state = _session.State;
-        try
+        if (!IsRecorded) return false;
+        var endpoint = await Session.AnsweringVoterAsync(except: Replica.Name, cancellationToken).ConfigureAwait(false);
+        var members = await Session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var member = members.FirstOrDefault(m => m.PeerUrls.Contains(Replica.PeerUrl));
+        if (member is { IsLearner: false }) Replica.EtcdMemberId = member.Id;
+        return member is { IsLearner: false };
+    }
+
+    /// <summary>Finishes a promoted join: the replica (re)started, made active and put behind the cluster address.</summary>
+    public override async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        await Session.Provider.StartReplicaAsync(Session.State, Replica, StartReplicaFlow.ExistingClusterBootstrap(Session.State),
+            Session.Pki.FilesFor(Replica.Name), cancellationToken).ConfigureAwait(false);
+        Replica.Phase = ReplicaPhase.Active;
+        Session.Save();
+        await Session.Provider.ReconcileFrontendAsync(Session.State, Session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Undoes a join that did not reach the point of no return: learner removed, replica deleted, record dropped.</summary>
+    public override async Task RollBackAsync(CancellationToken cancellationToken)
+    {
+        if (!IsRecorded) return;
+        var endpoint = await Session.AnsweringVoterAsync(except: Replica.Name, cancellationToken).ConfigureAwait(false);
+        var members = await Session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        foreach (var member in members.Where(m => m.PeerUrls.Contains(Replica.PeerUrl)))
         {
-            await FlowRunner.RunAsync($"Add replica to {state.Name}", Steps, _session, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Session.Etcd.RemoveAsync(endpoint, member.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EtcdRequestException e) when (e.IsMemberNotFound)
+            {
+            }
         }
-        catch (Exception e) when (Replica.Phase == ReplicaPhase.Joining)
-        {
-            _session.Observer.Warning($"Adding {Replica.Name} failed ({Describe(e)}); rolling back.");
-            await RollBackJoinAsync(_session, Replica, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-        state.Pending = null;
-        _session.Save();
+        await Session.Provider.DeleteReplicaAsync(Session.State, Replica, cancellationToken).ConfigureAwait(false);
+        Session.Pki.DeleteReplica(Replica.Name);
+        Session.State.Replicas.Remove(Replica);
+        Session.Save();
     }
 
     private Task RecordAsync()
     {
-        var state = _session.State;
-        state.Replicas.Add(Replica);
-        state.Pending = new PendingOperation { Kind = OperationKind.AddReplica, Replica = Replica.Name, ProcessId = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow };
-        _session.Save();
+        if (!IsRecorded) Session.State.Replicas.Add(Replica);
+        Session.Save();
         return Task.CompletedTask;
     }
 
     private Task IssueCertificatesAsync()
     {
-        _session.Pki.IssueReplica(Replica.Name, IPAddress.Parse(Replica.InternalAddress), IPAddress.Parse(_session.State.Address), DateTimeOffset.UtcNow);
+        Session.Pki.IssueReplica(Replica.Name, IPAddress.Parse(Replica.InternalAddress), IPAddress.Parse(Session.State.Address), DateTimeOffset.UtcNow);
         return Task.CompletedTask;
     }
 
     private async Task AddLearnerAsync(CancellationToken cancellationToken)
     {
-        var endpoint = ClusterSession.VoterEndpoint(_health);
-        var members = await _session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var endpoint = ClusterSession.VoterEndpoint(_health!);
+        var members = await Session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
         var existing = members.FirstOrDefault(m => m.PeerUrls.Contains(Replica.PeerUrl));
         Replica.EtcdMemberId = existing?.Id ?? await AddNewLearnerAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        _session.Save();
+        Session.Save();
     }
 
     /// <summary>
@@ -102,7 +150,7 @@ public sealed class AddReplicaFlow
             try
             {
                 return await EtcdRetry.WhileSettlingAsync(
-                    () => _session.Etcd.AddLearnerAsync(endpoint, Replica.PeerUrl, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    () => Session.Etcd.AddLearnerAsync(endpoint, Replica.PeerUrl, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             catch (EtcdRequestException e) when (e.IsMemberNotFound && attempt < 3)
             {
@@ -113,81 +161,55 @@ public sealed class AddReplicaFlow
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        var members = await _session.Etcd.ListMembersAsync(ClusterSession.VoterEndpoint(_health), cancellationToken).ConfigureAwait(false);
+        var members = await Session.Etcd.ListMembersAsync(ClusterSession.VoterEndpoint(_health!), cancellationToken).ConfigureAwait(false);
         var initial = members.Where(m => m.IsStarted).Select(m => KeyValuePair.Create(m.Name, m.PeerUrls[0]))
             .Append(KeyValuePair.Create(Replica.Name, Replica.PeerUrl))
             .ToList();
-        await _session.Provider.StartReplicaAsync(_session.State, Replica, new EtcdBootstrap(initial, NewCluster: false), _session.Pki.FilesFor(Replica.Name), cancellationToken).ConfigureAwait(false);
+        await Session.Provider.StartReplicaAsync(Session.State, Replica, new EtcdBootstrap(initial, NewCluster: false), Session.Pki.FilesFor(Replica.Name), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PromoteAsync(CancellationToken cancellationToken)
     {
-        var endpoint = ClusterSession.VoterEndpoint(_health);
+        var endpoint = ClusterSession.VoterEndpoint(_health!);
         var memberId = Replica.EtcdMemberId!.Value;
         string? lastReason = null;
         var promoted = await Waiter.UntilAsync(async () =>
         {
             try
             {
-                await _session.Etcd.PromoteAsync(endpoint, memberId, cancellationToken).ConfigureAwait(false);
+                await Session.Etcd.PromoteAsync(endpoint, memberId, cancellationToken).ConfigureAwait(false);
                 return true;
             }
             catch (EtcdRequestException e)
             {
                 lastReason = e.Reason;
                 if (e.IsNotInSync) return false;
-                var members = await _session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                var members = await Session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
                 if (members.Any(m => m.Id == memberId && !m.IsLearner)) return true;
                 return false;
             }
-        }, PromotionTimeout, cancellationToken, TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+        }, Options.PromotionTimeout, cancellationToken, TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
         if (!promoted)
             throw new HaException(ErrorIds.PromotionTimedOut,
-                $"The etcd learner of {Replica.Name} was not promoted within {PromotionTimeout.TotalSeconds:0} s (etcd said: {lastReason}). The change was rolled back.",
-                $"Check the cluster with Get-EtcdMember -Cluster {_session.Name}, then run Add-MasterReplica again.", Replica.Name);
+                $"The etcd learner of {Replica.Name} was not promoted within {Options.PromotionTimeout.TotalSeconds:0} s (etcd said: {lastReason}). The change was rolled back.",
+                $"Check the cluster with Get-EtcdMember -Cluster {Session.Name}, then run Add-MasterReplica again.", Replica.Name);
     }
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
-        var problem = await _session.WaitReplicaReadyAsync(Replica,
-            status => status.IsLearner ? "its etcd member is still a learner" : null, ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        var problem = await Session.WaitReplicaReadyAsync(Replica,
+            status => status.IsLearner ? "its etcd member is still a learner" : null, Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             throw new HaException(ErrorIds.ReplicaNotReady,
-                $"Replica {Replica.Name} did not become ready within {ReadyTimeout.TotalSeconds:0} s: {problem}.",
+                $"Replica {Replica.Name} did not become ready within {Options.ReadyTimeout.TotalSeconds:0} s: {problem}.",
                 "Look at the replica's logs, then run Add-MasterReplica again.", Replica.Name);
     }
 
     private async Task ActivateAsync(CancellationToken cancellationToken)
     {
-        // Promoted and ready: from here on the change is finished forward, never rolled back.
         Replica.Phase = ReplicaPhase.Active;
-        _session.Save();
-        await _session.Provider.ReconcileFrontendAsync(_session.State, _session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
-        await _session.WaitServedAsync(Replica, ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        Session.Save();
+        await Session.Provider.ReconcileFrontendAsync(Session.State, Session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
+        await Session.WaitServedAsync(Replica, Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Undoes a join that did not reach promotion: learner removed, replica deleted, record dropped.</summary>
-    public static async Task RollBackJoinAsync(ClusterSession session, ReplicaRecord replica, CancellationToken cancellationToken)
-    {
-        var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
-        var endpoint = ClusterSession.VoterEndpoint(health, except: replica.Name);
-        var members = await session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        foreach (var member in members.Where(m => m.PeerUrls.Contains(replica.PeerUrl)))
-        {
-            try
-            {
-                await session.Etcd.RemoveAsync(endpoint, member.Id, cancellationToken).ConfigureAwait(false);
-            }
-            catch (EtcdRequestException e) when (e.IsMemberNotFound)
-            {
-            }
-        }
-        await session.Provider.DeleteReplicaAsync(session.State, replica, cancellationToken).ConfigureAwait(false);
-        session.Pki.DeleteReplica(replica.Name);
-        session.State.Replicas.Remove(replica);
-        session.State.Pending = null;
-        session.Save();
-    }
-
-    private static string Describe(Exception e) => e is OperationCanceledException ? "stopped by the user" : e.Message;
 }

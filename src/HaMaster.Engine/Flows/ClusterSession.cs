@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Health;
@@ -15,10 +16,14 @@ namespace HaMaster.Engine.Flows;
 public sealed class ClusterSession : IDisposable
 {
     private IEtcdGateway? _etcd;
-    private ApiProbe? _api;
+    private readonly Func<X509Certificate2, TimeSpan, IApiProbe> _openApiProbe;
+    private IApiProbe? _api;
 
-    public ClusterSession(ClusterState state, ClusterStore store, IReplicaProvider provider, IOperationObserver observer, ProgressActivity progress)
+    public ClusterSession(ClusterState state, ClusterStore store, IReplicaProvider provider, IOperationObserver observer, ProgressActivity progress, EngineOptions options,
+        Func<X509Certificate2, TimeSpan, IApiProbe>? openApiProbe = null)
     {
+        _openApiProbe = openApiProbe ?? ((clusterCa, timeout) => new ApiProbe(clusterCa, timeout));
+        Options = options;
         State = state;
         Store = store;
         Provider = provider;
@@ -34,12 +39,11 @@ public sealed class ClusterSession : IDisposable
     /// <summary>The operation this session works for; flows report as its children.</summary>
     public ProgressActivity Progress { get; }
     public ClusterPki Pki { get; }
+    public EngineOptions Options { get; }
     public string Name => State.Name;
 
-    public static TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
-
     public IEtcdGateway Etcd => _etcd ??= Provider.OpenEtcd(State, Pki.LoadEtcdCredentials());
-    public ApiProbe Api => _api ??= new ApiProbe(Pki.LoadClusterCa(), ProbeTimeout);
+    public IApiProbe Api => _api ??= _openApiProbe(Pki.LoadClusterCa(), Options.ProbeTimeout);
 
     public void Save() => Store.Save(State);
 
@@ -48,24 +52,49 @@ public sealed class ClusterSession : IDisposable
     public Task<ClusterHealth> InspectAsync(CancellationToken cancellationToken) =>
         new ClusterInspector(Provider, Etcd, Api).InspectAsync(State, cancellationToken);
 
+    /// <summary>Safety rule 3: the health every change is decided on.</summary>
+    public Task<ClusterHealth> HealthGateAsync(CancellationToken cancellationToken)
+    {
+        Progress.Report("Checking health and quorum", 10);
+        return InspectSettledAsync(cancellationToken);
+    }
+
     /// <summary>
-    /// A snapshot to base a safety decision on: when a replica whose processes run looks unhealthy,
-    /// look again a few times, so that one slow probe on a loaded machine does not refuse a change.
-    /// A replica that is really down stays unhealthy in every look.
+    /// A snapshot to base a safety decision on: when a replica whose processes run looks unhealthy, or
+    /// the cluster has no leader while a quorum runs (an election), look again a few times, so that one
+    /// slow probe on a loaded machine or an election does not refuse a change. A replica that is
+    /// really down stays unhealthy in every look.
     /// </summary>
     public async Task<ClusterHealth> InspectSettledAsync(CancellationToken cancellationToken)
     {
         var health = await InspectAsync(cancellationToken).ConfigureAwait(false);
-        for (var look = 1; look < SettleLooks && health.Replicas.Any(r => !r.Healthy && r.Status == ReplicaStatus.Running); look++)
+        for (var look = 1; look < Options.SettleLooks && (health.MaySettle || health.Replicas.Any(r => !r.Healthy && r.Status == ReplicaStatus.Running)); look++)
         {
-            await Task.Delay(SettleInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.SettleInterval, cancellationToken).ConfigureAwait(false);
             health = await InspectAsync(cancellationToken).ConfigureAwait(false);
         }
         return health;
     }
 
-    private const int SettleLooks = 4;
-    private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// The client URL of an etcd voter that answers (the leader if it does), never <paramref name="except"/>,
+    /// looking again until <see cref="EngineOptions.VoterPatience"/> has passed: the first call to a
+    /// member (a new TLS channel, on Gce a new SSH tunnel) may outlast one request's deadline on a
+    /// busy machine or a slow link, and a slow voter is not a lost one. It stops waiting as soon as no
+    /// other voter's machinery runs.
+    /// </summary>
+    public async Task<string> AnsweringVoterAsync(string? except, CancellationToken cancellationToken)
+    {
+        ClusterHealth? health = null;
+        string? endpoint = null;
+        await Waiter.UntilAsync(async () =>
+        {
+            health = await InspectAsync(cancellationToken).ConfigureAwait(false);
+            endpoint = AnsweringVoter(health, except);
+            return endpoint is not null || !health.Replicas.Any(r => r.IsVoter && r.Replica.Name != except && r.Status == ReplicaStatus.Running);
+        }, Options.VoterPatience, cancellationToken, Options.SettleInterval).ConfigureAwait(false);
+        return endpoint ?? throw NoVoterAnswers(health!, except);
+    }
 
     public ReplicaRecord RequireReplica(string name) => State.FindReplica(name) ?? throw HaErrors.ReplicaNotFound(Name, name);
 
@@ -101,7 +130,7 @@ public sealed class ClusterSession : IDisposable
         string? problem = null;
         var ready = await Waiter.UntilAsync(async () =>
         {
-            problem = await Api.ReadyProblemAsync(address, State.ApiPort, cancellationToken).ConfigureAwait(false);
+            problem = await Api.ReadyProblemAsync(address, address, State.ApiPort, cancellationToken).ConfigureAwait(false);
             return problem is null;
         }, timeout, cancellationToken).ConfigureAwait(false);
         return ready ? null : problem;
@@ -135,18 +164,17 @@ public sealed class ClusterSession : IDisposable
         }, timeout, cancellationToken);
 
     /// <summary>The client URL of a voter that answers, preferring the leader, never <paramref name="except"/>.</summary>
-    public static string VoterEndpoint(ClusterHealth health, string? except = null)
-    {
-        var candidates = health.Replicas
-            .Where(r => r.IsVoter && r.EtcdStatus is not null && r.Replica.Name != except)
-            .OrderByDescending(r => r.EtcdRole == EtcdRole.Leader)
-            .ToList();
-        if (candidates.Count == 0)
-            throw new HaException(ErrorIds.ClusterUnhealthy,
-                $"No etcd voter of cluster '{health.State.Name}' answers{(except is null ? "" : $" besides '{except}'")}.",
-                $"Start the stopped replicas: Get-MasterReplica -Cluster {health.State.Name} | Start-MasterReplica.", health.State.Name);
-        return candidates[0].Replica.ClientUrl;
-    }
+    public static string VoterEndpoint(ClusterHealth health, string? except = null) =>
+        AnsweringVoter(health, except) ?? throw NoVoterAnswers(health, except);
+
+    private static string? AnsweringVoter(ClusterHealth health, string? except) => health.Replicas
+        .Where(r => r.IsVoter && r.EtcdStatus is not null && r.Replica.Name != except)
+        .OrderByDescending(r => r.EtcdRole == EtcdRole.Leader)
+        .FirstOrDefault()?.Replica.ClientUrl;
+
+    private static HaException NoVoterAnswers(ClusterHealth health, string? except) => new(ErrorIds.ClusterUnhealthy,
+        $"No etcd voter of cluster '{health.State.Name}' answers{(except is null ? "" : $" besides '{except}'")}.",
+        $"Start the stopped replicas: Get-MasterReplica -Cluster {health.State.Name} | Start-MasterReplica.", health.State.Name);
 
     public void Dispose()
     {

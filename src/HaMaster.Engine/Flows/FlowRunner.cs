@@ -1,31 +1,91 @@
+using HaMaster.Engine.Model;
+
 namespace HaMaster.Engine.Flows;
 
 /// <summary>
-/// Runs a flow's steps in order, journaling each step before it runs. The flow is a child progress
-/// activity of the operation; its steps fill the operation's bar from where it stands to the end.
+/// Runs flows. It owns the journal entry (kind, replica, step, process, time), the progress of the
+/// steps, the words a failure is reported with, and the decision to roll back or finish: a flow that
+/// fails before its point of no return is rolled back at once; past it, the journal entry stays and
+/// the next command finishes it (<see cref="ResolveInterruptedAsync"/>).
 /// </summary>
 public static class FlowRunner
 {
-    public static async Task RunAsync(string activity, IReadOnlyList<FlowStep> steps, ClusterSession session, CancellationToken cancellationToken)
+    public static async Task RunAsync(Flow flow, ClusterSession session, CancellationToken cancellationToken)
+    {
+        PendingOperation? journal = null;
+        if (flow.Journal is { } kind)
+        {
+            journal = new PendingOperation { Kind = kind, Replica = flow.ReplicaName, ProcessId = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow };
+            session.State.Pending = journal;
+            session.Save();
+        }
+        var reached = -1;
+        try
+        {
+            await RunStepsAsync(flow, session, journal, cancellationToken, onStep: i => reached = i).ConfigureAwait(false);
+        }
+        catch (Exception e) when (journal is not null && !flow.Steps.Take(reached + 1).Any(s => s.PointOfNoReturn))
+        {
+            session.Observer.Warning($"{flow.Activity} failed ({Describe(e)}); {flow.RollBackDescription}.");
+            await flow.RollBackAsync(CancellationToken.None).ConfigureAwait(false);
+            ClearJournal(session);
+            throw;
+        }
+        if (journal is not null) ClearJournal(session);
+    }
+
+    /// <summary>
+    /// Finishes or rolls back the change the journal says was interrupted, as the flow rebuilt from
+    /// the journal decides, then clears the journal.
+    /// </summary>
+    public static async Task ResolveInterruptedAsync(Flow flow, PendingOperation pending, ClusterSession session, CancellationToken cancellationToken)
+    {
+        if (await flow.IsPastPointOfNoReturnAsync(pending.Step, cancellationToken).ConfigureAwait(false))
+        {
+            session.Observer.Verbose($"{flow.Activity} had passed its point of no return: finishing it.");
+            await flow.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            session.Observer.Verbose($"{flow.Activity} had not reached its point of no return: rolling it back.");
+            await flow.RollBackAsync(cancellationToken).ConfigureAwait(false);
+        }
+        ClearJournal(session);
+    }
+
+    /// <summary>Runs the flow's steps in order; each step is journaled (when <paramref name="journal"/> is given) before it runs.</summary>
+    internal static async Task RunStepsAsync(Flow flow, ClusterSession session, PendingOperation? journal, CancellationToken cancellationToken, Action<int>? onStep = null)
     {
         var operation = session.Progress;
         var start = operation.Percent;
-        using var flow = operation.Child(activity);
+        var steps = flow.Steps;
+        using var progress = operation.Child(flow.Activity);
         for (var i = 0; i < steps.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var step = steps[i];
-            flow.Report(step.Description, i * 100 / steps.Count);
-            operation.Report(activity, start + (100 - start) * i / steps.Count);
-            session.Observer.Verbose($"{activity}: {step.Description}");
-            if (session.State.Pending is { } pending)
+            progress.Report(step.Description, i * 100 / steps.Count);
+            operation.Report(flow.Activity, start + (100 - start) * i / steps.Count);
+            session.Observer.Verbose($"{flow.Activity}: {step.Description}");
+            if (journal is not null)
             {
-                pending.Step = step.Name;
+                journal.Step = step.Name;
                 session.Save();
             }
-            await DrillPause.BeforeAsync(step.Name, session.Observer, cancellationToken).ConfigureAwait(false);
+            onStep?.Invoke(i);
+            await session.Options.BeforeStep(step.Name, session.Observer, cancellationToken).ConfigureAwait(false);
             await step.RunAsync(cancellationToken).ConfigureAwait(false);
         }
-        flow.Report("Done", 100);
+        progress.Report("Done", 100);
+    }
+
+    public static string Describe(Exception e) => e is OperationCanceledException ? "stopped by the user" : e.Message;
+
+    /// <summary>Clears the journal entry, unless the flow forgot the cluster altogether.</summary>
+    private static void ClearJournal(ClusterSession session)
+    {
+        if (session.State.Pending is null || !session.Store.Exists(session.Name)) return;
+        session.State.Pending = null;
+        session.Save();
     }
 }

@@ -2,23 +2,21 @@ using HaMaster.Engine.Model;
 
 namespace HaMaster.Engine.Flows;
 
-/// <summary>Deletes a whole cluster: every replica, the load balancer, the address and the state.</summary>
-public static class RemoveClusterFlow
+/// <summary>
+/// Deletes a whole cluster: the address and its load balancer, every replica, then the state. It
+/// only goes forward: interrupted, the next command on the cluster runs it again (every step is idempotent).
+/// </summary>
+public sealed class RemoveClusterFlow : Flow
 {
-    public static async Task RunAsync(ClusterSession session, CancellationToken cancellationToken)
-    {
-        session.State.Pending = new PendingOperation { Kind = OperationKind.RemoveCluster, ProcessId = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow };
-        session.Save();
-        await TearDownAsync(session, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Idempotent: run again after an interruption, it finishes the job.</summary>
-    public static async Task TearDownAsync(ClusterSession session, CancellationToken cancellationToken)
+    public RemoveClusterFlow(ClusterSession session) : base(session)
     {
         var state = session.State;
         var steps = new List<FlowStep>
         {
-            new("address", $"Release the cluster address {state.Address} and its load balancer", ct => session.Provider.ReleaseClusterAddressAsync(state, ct)),
+            new("address", $"Release the cluster address {state.Address} and its load balancer", ct => session.Provider.ReleaseClusterAddressAsync(state, ct))
+            {
+                PointOfNoReturn = true,
+            },
         };
         steps.AddRange(state.Replicas.ToList().Select(replica => new FlowStep(
             "delete-replica", $"Stop and wipe replica {replica.Name}", ct => session.Provider.DeleteReplicaAsync(state, replica, ct))));
@@ -27,6 +25,10 @@ public static class RemoveClusterFlow
             session.Store.Delete(state.Name);
             return Task.CompletedTask;
         }));
-        await FlowRunner.RunAsync($"Remove cluster {state.Name}", steps, session, cancellationToken).ConfigureAwait(false);
+        Steps = steps;
     }
+
+    public override string Activity => $"Remove cluster {Session.Name}";
+    public override OperationKind? Journal => OperationKind.RemoveCluster;
+    public override IReadOnlyList<FlowStep> Steps { get; }
 }

@@ -1,3 +1,4 @@
+using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
@@ -11,76 +12,106 @@ namespace HaMaster.Engine.Flows;
 /// its data wiped. Going from two replicas to one removes the load balancer and gives the cluster
 /// address back to the last replica.
 /// </summary>
-public sealed class RemoveReplicaFlow
+public sealed class RemoveReplicaFlow : Flow
 {
-    private readonly ClusterSession _session;
-    private readonly ReplicaRecord _replica;
+    private readonly ReplicaRecord? _replica;
+    private readonly string _name;
     private readonly bool _force;
     private readonly bool _forRepair;
-    private ClusterHealth _health;
+    private ClusterHealth? _health;
 
     /// <param name="forRepair">The removal is the first half of a repair: it is re-checked by the repair's rules.</param>
     public RemoveReplicaFlow(ClusterSession session, ClusterHealth health, ReplicaRecord replica, bool force, bool forRepair = false)
+        : this(session, replica.Name, health, force, forRepair)
     {
-        _session = session;
+    }
+
+    private RemoveReplicaFlow(ClusterSession session, string name, ClusterHealth? health, bool force, bool forRepair) : base(session)
+    {
+        _name = name;
+        _replica = session.State.FindReplica(name);
         _health = health;
-        _replica = replica;
         _force = force;
         _forRepair = forRepair;
         Steps =
         [
-            new("record", $"Record the removal of {replica.Name}", _ => RecordAsync()),
+            new("record", $"Record the removal of {name}", _ => RecordAsync()),
             new("drain", "Take it out of the load balancer", DrainAsync),
-            new("move-leader", "Move etcd leadership away from it", ct => _session.MoveLeadershipAwayAsync(_health, _replica, ct)),
+            new("move-leader", "Move etcd leadership away from it", ct => Session.MoveLeadershipAwayAsync(_health!, Replica, ct)),
             new("recheck", "Re-check health and quorum", RecheckAsync),
-            new("member-remove", "Remove its etcd member", RemoveMemberAsync),
-            new("delete", "Stop its processes and wipe its data", ct => FinishRemovalAsync(_session, _replica, ct)),
+            new("member-remove", "Remove its etcd member", RemoveMemberAsync) { PointOfNoReturn = true },
+            new("delete", "Stop its processes and wipe its data", FinishAsync),
         ];
     }
 
-    public IReadOnlyList<FlowStep> Steps { get; }
+    /// <summary>The removal the journal says was interrupted (its replica may already be forgotten).</summary>
+    public static RemoveReplicaFlow Interrupted(ClusterSession session, string? replica) => new(session, replica ?? "", health: null, force: false, forRepair: false);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public override string Activity => $"Remove replica {_name}";
+    public override OperationKind? Journal => OperationKind.RemoveReplica;
+    public override string? ReplicaName => _name;
+    public override string RollBackDescription => "putting it back";
+    public override IReadOnlyList<FlowStep> Steps { get; }
+
+    private ReplicaRecord Replica => _replica ?? throw HaErrors.ReplicaNotFound(Session.Name, _name);
+
+    /// <summary>Past the point of no return once its etcd member is gone (or the replica is already forgotten).</summary>
+    public override async Task<bool> IsPastPointOfNoReturnAsync(string journaledStep, CancellationToken cancellationToken)
     {
-        try
+        if (_replica is null) return true;
+        var endpoint = await Session.AnsweringVoterAsync(except: _name, cancellationToken).ConfigureAwait(false);
+        var members = await Session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        return !members.Any(m => m.PeerUrls.Contains(_replica.PeerUrl));
+    }
+
+    /// <summary>After the etcd member is gone: stop and wipe the replica, drop it, and fix the cluster address.</summary>
+    public override async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        if (_replica is not null)
         {
-            await FlowRunner.RunAsync($"Remove replica {_replica.Name}", Steps, _session, cancellationToken).ConfigureAwait(false);
+            await Session.Provider.DeleteReplicaAsync(Session.State, _replica, cancellationToken).ConfigureAwait(false);
+            Session.Pki.DeleteReplica(_name);
+            Session.State.Replicas.Remove(_replica);
+            Session.Save();
         }
-        catch (Exception e) when (_replica.Phase == ReplicaPhase.Removing && _session.State.Pending?.Step is "record" or "drain" or "move-leader" or "recheck")
-        {
-            _session.Observer.Warning($"Removing {_replica.Name} stopped before its etcd member was removed ({(e is OperationCanceledException ? "stopped by the user" : e.Message)}); putting it back.");
-            await RollBackAsync(_session, _replica, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        await Session.Provider.ReconcileFrontendAsync(Session.State, Session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Undoes a removal that stopped before the etcd member was removed: the replica is active again.</summary>
+    public override async Task RollBackAsync(CancellationToken cancellationToken)
+    {
+        if (_replica is null) return;
+        _replica.Phase = ReplicaPhase.Active;
+        Session.Save();
+        await Session.Provider.ReconcileFrontendAsync(Session.State, Session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
     }
 
     private Task RecordAsync()
     {
-        _replica.Phase = ReplicaPhase.Removing;
-        _session.State.Pending = new PendingOperation { Kind = OperationKind.RemoveReplica, Replica = _replica.Name, ProcessId = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow };
-        _session.Save();
+        Replica.Phase = ReplicaPhase.Removing;
+        Session.Save();
         return Task.CompletedTask;
     }
 
-    private Task DrainAsync(CancellationToken cancellationToken) => _session.Provider.DrainAsync(_session.State, _replica, cancellationToken);
+    private Task DrainAsync(CancellationToken cancellationToken) => Session.Provider.DrainAsync(Session.State, Replica, cancellationToken);
 
     private async Task RecheckAsync(CancellationToken cancellationToken)
     {
-        _health = await _session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
-        SafetyRules.CheckRemove(MembershipView.From(_health), _replica.Name, _force, _forRepair);
+        _health = await Session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
+        SafetyRules.CheckRemove(MembershipView.From(_health), _name, _force, _forRepair);
     }
 
     private async Task RemoveMemberAsync(CancellationToken cancellationToken)
     {
-        var endpoint = ClusterSession.VoterEndpoint(_health, except: _replica.Name);
-        var members = await _session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        foreach (var member in members.Where(m => m.PeerUrls.Contains(_replica.PeerUrl)))
+        var endpoint = ClusterSession.VoterEndpoint(_health!, except: _name);
+        var members = await Session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        foreach (var member in members.Where(m => m.PeerUrls.Contains(Replica.PeerUrl)))
         {
             try
             {
                 await EtcdRetry.WhileSettlingAsync(async () =>
                 {
-                    await _session.Etcd.RemoveAsync(endpoint, member.Id, cancellationToken).ConfigureAwait(false);
+                    await Session.Etcd.RemoveAsync(endpoint, member.Id, cancellationToken).ConfigureAwait(false);
                     return true;
                 }, cancellationToken).ConfigureAwait(false);
             }
@@ -103,28 +134,7 @@ public sealed class RemoveReplicaFlow
     private async Task MakeRemovalDurableAsync(string endpoint, CancellationToken cancellationToken) =>
         await EtcdRetry.WhileSettlingAsync(async () =>
         {
-            await _session.Etcd.PutAsync(endpoint, MembershipChangeKey, $"removed {_replica.Name}", cancellationToken).ConfigureAwait(false);
+            await Session.Etcd.PutAsync(endpoint, MembershipChangeKey, $"removed {_name}", cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>After the etcd member is gone: stop and wipe the replica, drop it, and fix the cluster address.</summary>
-    public static async Task FinishRemovalAsync(ClusterSession session, ReplicaRecord replica, CancellationToken cancellationToken)
-    {
-        await session.Provider.DeleteReplicaAsync(session.State, replica, cancellationToken).ConfigureAwait(false);
-        session.Pki.DeleteReplica(replica.Name);
-        session.State.Replicas.Remove(replica);
-        session.Save();
-        await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
-        session.State.Pending = null;
-        session.Save();
-    }
-
-    /// <summary>Undoes a removal that stopped before the etcd member was removed: the replica is active again.</summary>
-    public static async Task RollBackAsync(ClusterSession session, ReplicaRecord replica, CancellationToken cancellationToken)
-    {
-        replica.Phase = ReplicaPhase.Active;
-        session.State.Pending = null;
-        session.Save();
-        await session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
-    }
 }

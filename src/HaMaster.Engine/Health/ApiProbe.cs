@@ -7,10 +7,10 @@ namespace HaMaster.Engine.Health;
 /// Asks an API endpoint's <c>/readyz</c> over TLS verified against the cluster CA (never
 /// "insecure"): the answer counts only from a server holding a certificate of this cluster that
 /// names the address asked, or, when the module reaches a replica through another address than the
-/// one its certificate names (a cloud VM's ephemeral public address, DESIGN §3 rule 11's one
+/// one its certificate names (a cloud VM's ephemeral public address, docs/design.md §3 rule 11's one
 /// exception), that names the replica's own address.
 /// </summary>
-public sealed class ApiProbe : IDisposable
+public sealed class ApiProbe : IApiProbe
 {
     private readonly HttpClient _client;
 
@@ -25,14 +25,13 @@ public sealed class ApiProbe : IDisposable
         _client = new HttpClient(handler) { Timeout = timeout };
     }
 
+    /// <summary>How a problem starts when the API server answered but said it is not ready (its etcd, not its own process).</summary>
+    public const string AnsweredNotReady = "/readyz answered";
+
     /// <summary>Null when ready, otherwise why not.</summary>
     public Task<string?> ReadyProblemAsync(string address, int port, CancellationToken cancellationToken) =>
         ReadyProblemAsync(address, address, port, cancellationToken);
 
-    /// <summary>
-    /// Null when ready, otherwise why not: connects to <paramref name="address"/> and accepts only a
-    /// certificate that names <paramref name="certificateName"/>.
-    /// </summary>
     public async Task<string?> ReadyProblemAsync(string address, string certificateName, int port, CancellationToken cancellationToken)
     {
         try
@@ -43,7 +42,7 @@ public sealed class ApiProbe : IDisposable
             using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode) return null;
             var body = (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim();
-            return $"/readyz answered {(int)response.StatusCode}{(body.Length > 0 ? ": " + body : "")}";
+            return $"{AnsweredNotReady} {(int)response.StatusCode}{(body.Length > 0 ? ": " + body : "")}";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

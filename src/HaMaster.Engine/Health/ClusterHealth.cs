@@ -19,6 +19,13 @@ public sealed record ClusterHealth(
     public ReplicaHealth? Find(string replica) =>
         Replicas.FirstOrDefault(r => string.Equals(r.Replica.Name, replica, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Enough voters run for a quorum, yet etcd has no leader or no quorum read succeeded: most likely
+    /// an election under way (a second or so after the leader's replica stopped), worth looking at again.
+    /// </summary>
+    public bool MaySettle => (LeaderId is null || !QuorumReadSucceeded)
+        && Replicas.Count(r => r.IsVoter && r.Status == ReplicaStatus.Running) >= Quorum.Of(Voters);
+
     public ReplicaHealth? Leader => LeaderId is { } id ? Replicas.FirstOrDefault(r => r.MemberId == id) : null;
 
     public ClusterStatus Status
@@ -38,6 +45,8 @@ public sealed record ClusterHealth(
             var problems = new List<string>();
             foreach (var replica in Replicas.Where(r => !r.Healthy))
                 problems.Add($"{replica.Replica.Name}: {string.Join("; ", replica.Problems)}");
+            if (LeaderId is null && Replicas.Any(r => r.EtcdStatus is not null))
+                problems.Add("etcd has no leader: an election is under way, or too few members run for a quorum");
             if (!QuorumReadSucceeded) problems.Add("etcd: a quorum read failed");
             if (Members is not null)
                 foreach (var orphan in Members.Where(m => State.Replicas.All(r => r.PeerUrl != m.PeerUrls.FirstOrDefault())))

@@ -12,9 +12,9 @@ public sealed class ClusterInspector
 {
     private readonly IReplicaProvider _provider;
     private readonly IEtcdGateway _etcd;
-    private readonly ApiProbe _api;
+    private readonly IApiProbe _api;
 
-    public ClusterInspector(IReplicaProvider provider, IEtcdGateway etcd, ApiProbe api)
+    public ClusterInspector(IReplicaProvider provider, IEtcdGateway etcd, IApiProbe api)
     {
         _provider = provider;
         _etcd = etcd;
@@ -52,7 +52,8 @@ public sealed class ClusterInspector
         }
 
         var leaderId = answering.Select(r => statusTasks[r.Name].Result.Status!.LeaderId).FirstOrDefault(id => id != 0);
-        var replicas = state.Replicas.Select(r => Assess(r, runtimes[r.Name], statusTasks[r.Name].Result, apiTasks[r.Name].Result, members, leaderId)).ToList();
+        var clusterWide = leaderId == 0 || !quorumRead;
+        var replicas = state.Replicas.Select(r => Assess(r, runtimes[r.Name], statusTasks[r.Name].Result, apiTasks[r.Name].Result, members, leaderId, clusterWide)).ToList();
         return new ClusterHealth(state, replicas, members, leaderId == 0 ? null : leaderId, quorumRead, loadBalancerTask.Result);
     }
 
@@ -69,8 +70,16 @@ public sealed class ClusterInspector
         }
     }
 
+    /// <summary>
+    /// A replica's problems are its own faults only. A condition of the whole cluster (no leader, an
+    /// election under way, a lost quorum) shows on every member at once, so it is the cluster's
+    /// problem (<see cref="ClusterHealth.Problems"/>): otherwise <c>Where Unhealthy | Replace-MasterReplica</c>
+    /// run just after the leader's replica crashed would replace its healthy peers too.
+    /// </summary>
+    /// <param name="clusterWide">etcd has no leader or no quorum read succeeded: an API server that answers
+    /// "not ready" says so for the cluster, not for itself.</param>
     private static ReplicaHealth Assess(ReplicaRecord replica, ReplicaRuntime runtime, (EtcdEndpointStatus? Status, string? Problem) etcd,
-        string? apiProblem, IReadOnlyList<EtcdMemberInfo>? members, ulong leaderId)
+        string? apiProblem, IReadOnlyList<EtcdMemberInfo>? members, ulong leaderId, bool clusterWide)
     {
         var problems = new List<string>(runtime.Problems);
         var member = members?.FirstOrDefault(m => m.PeerUrls.Contains(replica.PeerUrl));
@@ -95,11 +104,11 @@ public sealed class ClusterInspector
         else
         {
             role = etcd.Status.MemberId == leaderId ? EtcdRole.Leader : EtcdRole.Follower;
-            if (leaderId == 0) problems.Add("etcd has no leader");
         }
 
         // A component the provider saw down is already among its problems.
-        if (apiProblem is not null && runtime.ApiMayAnswer)
+        var ownApiProblem = apiProblem is not null && !(clusterWide && apiProblem.StartsWith(ApiProbe.AnsweredNotReady, StringComparison.Ordinal));
+        if (ownApiProblem && runtime.ApiMayAnswer)
             problems.Add($"API endpoint: {apiProblem}");
 
         var status = replica.Phase switch

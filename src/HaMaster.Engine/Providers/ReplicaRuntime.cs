@@ -25,6 +25,6 @@ public sealed record ReplicaRuntime(ReplicaStatus Status, IReadOnlyList<string> 
     private bool MachineryUp => Status is ReplicaStatus.Running or ReplicaStatus.Partial;
 
     /// <summary>Asks <paramref name="replica"/>'s API server where this runtime says it is reached.</summary>
-    public Task<string?> ReadyProblemAsync(Health.ApiProbe probe, ReplicaRecord replica, int port, CancellationToken cancellationToken) =>
+    public Task<string?> ReadyProblemAsync(Health.IApiProbe probe, ReplicaRecord replica, int port, CancellationToken cancellationToken) =>
         probe.ReadyProblemAsync(ApiAddress ?? replica.InternalAddress, replica.InternalAddress, port, cancellationToken);
 }

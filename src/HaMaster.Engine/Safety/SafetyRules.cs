@@ -3,7 +3,7 @@ using HaMaster.Engine.Errors;
 namespace HaMaster.Engine.Safety;
 
 /// <summary>
-/// The rules every membership change must pass (DESIGN §3). Each refusal says why and what to do
+/// The rules every membership change must pass (docs/design.md §3). Each refusal says why and what to do
 /// instead. <c>-Force</c> overrides only the conservative "healthy cluster" gate, and only where
 /// the quorum projection still holds; quorum, the last replica and pending learners are never
 /// overridden.

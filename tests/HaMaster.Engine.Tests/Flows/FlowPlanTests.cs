@@ -9,14 +9,18 @@ using Xunit;
 
 namespace HaMaster.Engine.Tests.Flows;
 
-/// <summary>The order of each flow's steps is the safety argument (DESIGN §3): pin it.</summary>
+/// <summary>The order of each flow's steps is the safety argument (docs/design.md §3): pin it.</summary>
 public sealed class FlowPlanTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "hm-plan-" + Guid.NewGuid().ToString("N")[..8]);
 
     [Fact]
-    public void Create_issues_certificates_starts_waits_then_serves_the_address() =>
-        Assert.Equal(["certificates", "start", "wait-ready", "frontend"], new CreateClusterFlow(Session(replicas: 0)).Steps.Select(s => s.Name));
+    public void Create_records_issues_certificates_starts_waits_then_serves_the_address_and_is_always_undone()
+    {
+        var flow = new CreateClusterFlow(Session(replicas: 0));
+        Assert.Equal(["record", "certificates", "start", "wait-ready", "frontend"], flow.Steps.Select(s => s.Name));
+        Assert.DoesNotContain(flow.Steps, s => s.PointOfNoReturn);
+    }
 
     [Fact]
     public void Add_records_then_adds_the_learner_just_before_starting_it_and_joins_the_load_balancer_last()
@@ -27,6 +31,7 @@ public sealed class FlowPlanTests : IDisposable
         Assert.Equal(ReplicaPhase.Joining, flow.Replica.Phase);
         Assert.Matches("^plan-master-[0-9a-f]{3}$", flow.Replica.Name);
         Assert.Equal("127.9.9.3", flow.Replica.InternalAddress);
+        Assert.Equal("load-balancer", Assert.Single(flow.Steps, s => s.PointOfNoReturn).Name);
     }
 
     [Fact]
@@ -35,14 +40,34 @@ public sealed class FlowPlanTests : IDisposable
         var session = Session(replicas: 3);
         var flow = new RemoveReplicaFlow(session, Health(session), session.State.Replicas[1], force: false);
         Assert.Equal(["record", "drain", "move-leader", "recheck", "member-remove", "delete"], flow.Steps.Select(s => s.Name));
+        Assert.Equal("member-remove", Assert.Single(flow.Steps, s => s.PointOfNoReturn).Name);
     }
+
+    [Fact]
+    public void Repair_removes_then_adds()
+    {
+        var session = Session(replicas: 3);
+        Assert.Equal(["remove", "add"], new RepairReplicaFlow(session, session.State.Replicas[2], force: false).Steps.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void A_graceful_stop_drains_and_moves_leadership_first_and_a_kill_does_not()
+    {
+        var session = Session(replicas: 3);
+        Assert.Equal(["drain", "move-leader", "stop"], new StopReplicaFlow(session, Health(session), session.State.Replicas[1], graceful: true).Steps.Select(s => s.Name));
+        Assert.Equal(["stop"], new StopReplicaFlow(session, Health(session), session.State.Replicas[1], graceful: false).Steps.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void Start_refuses_lost_data_before_starting_and_joins_the_load_balancer_before_waiting() =>
+        Assert.Equal(["check-data", "start", "load-balancer", "wait-ready"], new StartReplicaFlow(Session(replicas: 3), Session(replicas: 3).State.Replicas[1]).Steps.Select(s => s.Name));
 
     private ClusterSession Session(int replicas)
     {
         var state = new ClusterState { Name = "plan", Zone = "local-a", Address = "127.9.9.1", CreatedAt = DateTimeOffset.UtcNow };
         for (var i = 0; i < replicas; i++)
             state.Replicas.Add(new ReplicaRecord { Name = i == 0 ? "plan-master" : $"plan-master-00{i}", Zone = "local-a", InternalAddress = $"127.9.9.{i + 2}", Phase = ReplicaPhase.Active });
-        return new ClusterSession(state, new ClusterStore(new StateDirectory(_root)), new PlanOnlyProvider(), NullObserver.Instance, new ProgressActivity(NullObserver.Instance, "plan"));
+        return new ClusterSession(state, new ClusterStore(new StateDirectory(_root)), new PlanOnlyProvider(), NullObserver.Instance, new ProgressActivity(NullObserver.Instance, "plan"), EngineOptions.Default);
     }
 
     private static ClusterHealth Health(ClusterSession session) =>

@@ -3,7 +3,7 @@ using HaMaster.Engine.Errors;
 namespace HaMaster.Tests.Model;
 
 /// <summary>
-/// A pure model of one Local cluster: its replicas, which of them run, and what DESIGN §3 says about
+/// A pure model of one Local cluster: its replicas, which of them run, and what docs/design.md §3 says about
 /// each operation. A replica is healthy when it runs and a majority of the replicas runs (without a
 /// quorum no API endpoint is ready). The model knows nothing of the engine's code: its rules are
 /// written from the contract, so that the engine is checked against them.
@@ -27,8 +27,11 @@ public sealed class ClusterModel
     public static int QuorumOf(int voters) => voters / 2 + 1;
 
     public bool HasQuorum => RunningCount >= QuorumOf(Count);
-    public bool IsHealthy(ModelReplica replica) => replica.Running && HasQuorum;
+    /// <summary>Healthy as Get-MasterReplica says: a replica is unhealthy only for a fault of its own (here: not running); a lost quorum is the cluster's problem.</summary>
+    public bool IsHealthy(ModelReplica replica) => replica.Running;
     public IEnumerable<ModelReplica> HealthyReplicas => _replicas.Where(IsHealthy);
+    /// <summary>The replicas whose API is ready, so the load balancer keeps them in rotation: running, with a quorum.</summary>
+    public IEnumerable<ModelReplica> ServingReplicas => _replicas.Where(r => r.Running && HasQuorum);
     public int HealthyCount => HealthyReplicas.Count();
 
     public ModelReplica Find(string name) => _replicas.Single(r => r.Name == name);

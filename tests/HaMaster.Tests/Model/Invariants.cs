@@ -118,7 +118,7 @@ public static class Invariants
     /// <summary>HAProxy keeps exactly the healthy replicas in rotation; the cluster address answers, from a healthy replica, exactly while quorum holds.</summary>
     private static void LoadBalancer(ClusterModel model, ClusterObservation seen, Action<bool, string> expect)
     {
-        var healthy = model.HealthyReplicas.Select(r => r.Name).ToHashSet();
+        var healthy = model.ServingReplicas.Select(r => r.Name).ToHashSet();
         if (WantsLoadBalancer(model))
         {
             expect(seen.Backends is not null, "HAProxy's stats socket does not answer");

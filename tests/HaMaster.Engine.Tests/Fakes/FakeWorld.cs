@@ -1,0 +1,95 @@
+using HaMaster.Engine.Etcd;
+
+namespace HaMaster.Engine.Tests.Fakes;
+
+/// <summary>
+/// An in-memory cloud and etcd cluster for the fast flow tests: replica machines (running, with data),
+/// etcd's members, the replicas behind the cluster address and whether the address is reserved. It
+/// keeps etcd's own rules that the flows rely on: one learner at a time, no membership change while a
+/// voter is down (--strict-reconfig-check), a learner promoted only once started, answers only
+/// from running members, quorum reads only with a majority of voters running.
+/// </summary>
+public sealed class FakeWorld
+{
+    private ulong _nextMemberId = 0x1000;
+
+    public Dictionary<string, FakeMachine> Machines { get; private set; } = new(StringComparer.Ordinal);
+    public List<FakeMember> Members { get; private set; } = [];
+    public HashSet<string> Frontend { get; set; } = new(StringComparer.Ordinal);
+    public bool AddressReserved { get; set; }
+    public ulong? PreferredLeader { get; set; }
+    public Dictionary<string, string> Keys { get; private set; } = new(StringComparer.Ordinal);
+    public List<string> Calls { get; } = [];
+
+    public FakeWorld Clone() => new()
+    {
+        _nextMemberId = _nextMemberId,
+        Machines = Machines.ToDictionary(m => m.Key, m => m.Value with { }),
+        Members = Members.Select(m => m with { }).ToList(),
+        Frontend = [.. Frontend],
+        AddressReserved = AddressReserved,
+        PreferredLeader = PreferredLeader,
+        Keys = new Dictionary<string, string>(Keys),
+    };
+
+    /// <summary>Puts the world back as <paramref name="snapshot"/> saw it (what a killed command left).</summary>
+    public void RestoreFrom(FakeWorld snapshot)
+    {
+        var copy = snapshot.Clone();
+        _nextMemberId = copy._nextMemberId;
+        Machines = copy.Machines;
+        Members = copy.Members;
+        Frontend = copy.Frontend;
+        AddressReserved = copy.AddressReserved;
+        PreferredLeader = copy.PreferredLeader;
+        Keys = copy.Keys;
+    }
+
+    public void Record(string call)
+    {
+        lock (Calls) Calls.Add(call);
+    }
+
+    public FakeMachine? MachineAt(string address) => Machines.Values.FirstOrDefault(m => m.Address == address);
+
+    public IEnumerable<FakeMember> Voters => Members.Where(m => !m.IsLearner);
+
+    public bool HasQuorum => Voters.Count(IsRunning) >= Voters.Count() / 2 + 1;
+
+    public bool IsRunning(FakeMember member) => MachineAt(Host(member.PeerUrl)) is { Running: true };
+
+    public ulong LeaderId
+    {
+        get
+        {
+            if (!HasQuorum) return 0;
+            var running = Voters.Where(IsRunning).ToList();
+            return (running.FirstOrDefault(m => m.Id == PreferredLeader) ?? running[0]).Id;
+        }
+    }
+
+    public ulong NewMemberId() => _nextMemberId++;
+
+    public static string Host(string url) => new Uri(url).Host;
+
+    /// <summary>What a test compares: machines, members, the frontend and the address, in a stable order.</summary>
+    public string Describe() => string.Join("\n",
+        Machines.Values.OrderBy(m => m.Name).Select(m => $"machine {m.Name} {m.Address} {(m.Running ? "running" : "stopped")}")
+            .Concat(Members.OrderBy(m => m.PeerUrl).Select(m => $"member {m.Name} {m.PeerUrl} {(m.IsLearner ? "learner" : "voter")}"))
+            .Append($"frontend {string.Join(",", Frontend.Order())}")
+            .Append($"address {(AddressReserved ? "reserved" : "released")}"));
+}
+
+public sealed record FakeMachine(string Name, string Address)
+{
+    public bool Running { get; set; }
+}
+
+public sealed record FakeMember(ulong Id, string PeerUrl)
+{
+    /// <summary>Empty until the member has started, as in etcd's member list.</summary>
+    public string Name { get; set; } = "";
+    public bool IsLearner { get; set; }
+
+    public EtcdMemberInfo ToInfo() => new(Id, Name, [PeerUrl], Name.Length == 0 ? [] : [PeerUrl.Replace(":2380", ":2379", StringComparison.Ordinal)], IsLearner);
+}

@@ -1,0 +1,225 @@
+using HaMaster.Engine.Flows;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.State;
+using HaMaster.Engine.Tests.Fakes;
+using Xunit;
+
+namespace HaMaster.Engine.Tests.Flows;
+
+/// <summary>
+/// Safety rule 9 (docs/design.md §3, §8), step by step, in milliseconds: every flow is interrupted
+/// before each of its steps, once as a killed process (the journal and the world are left as they
+/// were at that moment, and the next command resolves them) and once as a failure in the process
+/// (the flow decides at once). Each row says what the design promises: rolled back, finished, or
+/// the cluster gone. The real-process tests show the same on real etcd and HAProxy for a few steps.
+/// </summary>
+public sealed class InterruptedFlowTests : IDisposable
+{
+    public enum Outcome { RolledBack, Finished, Gone }
+
+    private const string Cluster = "fk";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "hm-flows-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly FakeWorld _world = new();
+    private (string Step, bool Kill)? _armed;
+    private (string State, FakeWorld World)? _killedAt;
+
+    public static TheoryData<string, Outcome> AddKilled => new()
+    {
+        { "record", Outcome.RolledBack }, { "certificates", Outcome.RolledBack }, { "member-add", Outcome.RolledBack },
+        { "start", Outcome.RolledBack }, { "promote", Outcome.RolledBack },
+        { "wait-ready", Outcome.Finished }, { "load-balancer", Outcome.Finished },
+    };
+
+    public static TheoryData<string, Outcome> AddFailed => new()
+    {
+        { "record", Outcome.RolledBack }, { "certificates", Outcome.RolledBack }, { "member-add", Outcome.RolledBack },
+        { "start", Outcome.RolledBack }, { "promote", Outcome.RolledBack }, { "wait-ready", Outcome.RolledBack },
+        { "load-balancer", Outcome.Finished },
+    };
+
+    public static TheoryData<string, Outcome> RemoveKilled => new()
+    {
+        { "record", Outcome.RolledBack }, { "drain", Outcome.RolledBack }, { "move-leader", Outcome.RolledBack },
+        { "recheck", Outcome.RolledBack }, { "member-remove", Outcome.RolledBack }, { "delete", Outcome.Finished },
+    };
+
+    public static TheoryData<string, Outcome> RemoveFailed => RemoveKilled;
+
+    public static TheoryData<string> CreateSteps => new() { "record", "certificates", "start", "wait-ready", "frontend" };
+
+    public static TheoryData<string> RemoveClusterSteps => new() { "address", "delete-replica", "state" };
+
+    [Theory]
+    [MemberData(nameof(AddKilled))]
+    public async Task An_add_killed_before_a_step_is_resolved_by_the_next_command(string step, Outcome expected)
+    {
+        var before = await ThreeReplicasAsync();
+        await KillAsync(step, engine => engine.AddReplicaAsync(Cluster, null, CancellationToken.None));
+        await ResolveAsync();
+        AssertOutcome(expected, before, replicasAfterFinish: 4);
+    }
+
+    [Theory]
+    [MemberData(nameof(AddFailed))]
+    public async Task An_add_failing_at_a_step_rolls_back_before_its_point_of_no_return_and_is_finished_after_it(string step, Outcome expected)
+    {
+        var before = await ThreeReplicasAsync();
+        await FailAsync(step, engine => engine.AddReplicaAsync(Cluster, null, CancellationToken.None));
+        Assert.Equal(expected == Outcome.RolledBack, Store().Load(Cluster).Pending is null);
+        await ResolveAsync();
+        AssertOutcome(expected, before, replicasAfterFinish: 4);
+    }
+
+    [Theory]
+    [MemberData(nameof(RemoveKilled))]
+    public async Task A_removal_killed_before_a_step_is_resolved_by_the_next_command(string step, Outcome expected)
+    {
+        var before = await ThreeReplicasAsync();
+        await KillAsync(step, engine => engine.RemoveReplicaAsync(Cluster, SecondReplica(), force: false, CancellationToken.None));
+        await ResolveAsync();
+        AssertOutcome(expected, before, replicasAfterFinish: 2);
+    }
+
+    [Theory]
+    [MemberData(nameof(RemoveFailed))]
+    public async Task A_removal_failing_at_a_step_is_put_back_unless_its_member_is_gone(string step, Outcome expected)
+    {
+        var before = await ThreeReplicasAsync();
+        await FailAsync(step, engine => engine.RemoveReplicaAsync(Cluster, SecondReplica(), force: false, CancellationToken.None));
+        await ResolveAsync();
+        AssertOutcome(expected, before, replicasAfterFinish: 2);
+    }
+
+    [Theory]
+    [MemberData(nameof(CreateSteps))]
+    public async Task A_create_killed_before_any_step_leaves_nothing_once_resolved(string step)
+    {
+        await KillAsync(step, engine => engine.NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None));
+        await ResolveAsync();
+        AssertOutcome(Outcome.Gone, "", 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(CreateSteps))]
+    public async Task A_create_failing_at_any_step_leaves_nothing(string step)
+    {
+        await FailAsync(step, engine => engine.NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None));
+        AssertOutcome(Outcome.Gone, "", 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(RemoveClusterSteps))]
+    public async Task A_cluster_removal_killed_before_any_step_is_finished_by_the_next_command(string step)
+    {
+        await ThreeReplicasAsync();
+        await KillAsync(step, engine => engine.RemoveClusterAsync(Cluster, CancellationToken.None));
+        await ResolveAsync();
+        AssertOutcome(Outcome.Gone, "", 0);
+    }
+
+    [Fact]
+    public async Task An_uninterrupted_add_and_removal_leave_no_journal_and_a_consistent_world()
+    {
+        await ThreeReplicasAsync();
+        await Engine().RemoveReplicaAsync(Cluster, SecondReplica(), force: false, CancellationToken.None);
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 2);
+    }
+
+    private async Task<string> ThreeReplicasAsync()
+    {
+        var engine = Engine();
+        await engine.NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None);
+        await engine.AddReplicaAsync(Cluster, null, CancellationToken.None);
+        await engine.AddReplicaAsync(Cluster, null, CancellationToken.None);
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 3);
+        return _world.Describe();
+    }
+
+    private string SecondReplica() => Store().Load(Cluster).Replicas[1].Name;
+
+    /// <summary>Runs <paramref name="change"/> until just before <paramref name="step"/>, then leaves the state file and the world as a killed process would.</summary>
+    private async Task KillAsync(string step, Func<HaEngine, Task> change)
+    {
+        _armed = (step, Kill: true);
+        await Assert.ThrowsAsync<Killed>(() => change(Engine()));
+        var (state, world) = _killedAt ?? throw new InvalidOperationException($"step {step} was never reached");
+        if (state.Length == 0) File.Delete(StateFile());
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(StateFile())!);
+            File.WriteAllText(StateFile(), state);
+        }
+        _world.RestoreFrom(world);
+    }
+
+    private async Task FailAsync(string step, Func<HaEngine, Task> change)
+    {
+        _armed = (step, Kill: false);
+        await Assert.ThrowsAsync<InjectedFailure>(() => change(Engine()));
+        _armed = null;
+    }
+
+    /// <summary>What the next command does first, under the lock: resolve the journal.</summary>
+    private async Task ResolveAsync()
+    {
+        if (!Store().Exists(Cluster)) return;
+        var options = Options();
+        using var session = new ClusterSession(Store().Load(Cluster), Store(), new FakeReplicaProvider(_world), NullObserver.Instance,
+            new ProgressActivity(NullObserver.Instance, "resolve"), options, (_, _) => new FakeApiProbe(_world));
+        await Recovery.ResolvePendingAsync(session, CancellationToken.None);
+    }
+
+    private void AssertOutcome(Outcome outcome, string before, int replicasAfterFinish)
+    {
+        if (outcome == Outcome.Gone)
+        {
+            Assert.False(Store().Exists(Cluster), "the cluster's state is still there");
+            Assert.Empty(_world.Machines);
+            Assert.Empty(_world.Frontend);
+            Assert.False(_world.AddressReserved, "the cluster address is still reserved");
+            return;
+        }
+        var state = Store().Load(Cluster);
+        Assert.Null(state.Pending);
+        Assert.All(state.Replicas, r => Assert.Equal(ReplicaPhase.Active, r.Phase));
+        if (outcome == Outcome.RolledBack)
+        {
+            Assert.Equal(before, _world.Describe());
+            return;
+        }
+        var names = state.Replicas.Select(r => r.Name).Order().ToList();
+        Assert.Equal(replicasAfterFinish, names.Count);
+        Assert.Equal(names, _world.Machines.Values.Where(m => m.Running).Select(m => m.Name).Order());
+        Assert.Equal(names, _world.Members.Where(m => !m.IsLearner).Select(m => m.Name).Order());
+        Assert.Equal(names.Count, _world.Members.Count);
+        Assert.Equal(names, _world.Frontend.Order());
+        Assert.True(_world.AddressReserved);
+    }
+
+    private HaEngine Engine() => new(new StateDirectory(_root), _ => new FakeReplicaProvider(_world), NullObserver.Instance, Options(), (_, _) => new FakeApiProbe(_world));
+
+    private EngineOptions Options() => new() { BeforeStep = BeforeStep, SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromMilliseconds(50) };
+
+    private Task BeforeStep(string step, IOperationObserver observer, CancellationToken cancellationToken)
+    {
+        if (_armed is not { } armed || armed.Step != step) return Task.CompletedTask;
+        _armed = null;
+        if (!armed.Kill) throw new InjectedFailure();
+        _killedAt = (File.Exists(StateFile()) ? File.ReadAllText(StateFile()) : "", _world.Clone());
+        throw new Killed();
+    }
+
+    private ClusterStore Store() => new(new StateDirectory(_root));
+
+    private string StateFile() => new StateDirectory(_root).StateFile(Cluster);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>Stands for the process being killed: what runs after it (an in-process rollback) is undone by the test.</summary>
+    private sealed class Killed : Exception;
+
+    private sealed class InjectedFailure() : Exception("injected failure");
+}
