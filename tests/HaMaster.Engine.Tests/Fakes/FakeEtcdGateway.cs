@@ -14,6 +14,11 @@ public sealed class FakeEtcdGateway(FakeWorld world) : IEtcdGateway
     public Task<EtcdEndpointStatus> StatusAsync(string endpoint, CancellationToken cancellationToken)
     {
         var member = Answering(endpoint, "status");
+        if (world.UnansweredStatusRequests > 0)
+        {
+            world.UnansweredStatusRequests--;
+            throw Refused(endpoint, "status", "no answer within 3 s");
+        }
         return Task.FromResult(new EtcdEndpointStatus(member.Id, world.LeaderId, 10, 2, 4096, member.IsLearner, "3.4.23", []));
     }
 

@@ -21,6 +21,9 @@ public sealed class FakeWorld
     public Dictionary<string, string> Keys { get; private set; } = new(StringComparer.Ordinal);
     public List<string> Calls { get; } = [];
 
+    /// <summary>How many status requests still go unanswered, as from members behind a slow link.</summary>
+    public int UnansweredStatusRequests { get; set; }
+
     public FakeWorld Clone() => new()
     {
         _nextMemberId = _nextMemberId,

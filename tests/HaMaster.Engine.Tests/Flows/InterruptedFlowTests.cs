@@ -118,6 +118,17 @@ public sealed class InterruptedFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_voter_slow_to_answer_does_not_make_the_next_command_give_up()
+    {
+        var before = await ThreeReplicasAsync();
+        await KillAsync("promote", engine => engine.AddReplicaAsync(Cluster, null, CancellationToken.None));
+        _world.UnansweredStatusRequests = 12;
+        await ResolveAsync();
+        AssertOutcome(Outcome.RolledBack, before, 0);
+        Assert.Equal(0, _world.UnansweredStatusRequests);
+    }
+
+    [Fact]
     public async Task An_uninterrupted_add_and_removal_leave_no_journal_and_a_consistent_world()
     {
         await ThreeReplicasAsync();
@@ -198,7 +209,7 @@ public sealed class InterruptedFlowTests : IDisposable
 
     private HaEngine Engine() => new(new StateDirectory(_root), _ => new FakeReplicaProvider(_world), NullObserver.Instance, Options(), (_, _) => new FakeApiProbe(_world));
 
-    private EngineOptions Options() => new() { BeforeStep = BeforeStep, SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromMilliseconds(50) };
+    private EngineOptions Options() => new() { BeforeStep = BeforeStep, SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromSeconds(5) };
 
     private Task BeforeStep(string step, IOperationObserver observer, CancellationToken cancellationToken)
     {
