@@ -76,7 +76,7 @@ public sealed class LocalProvider : IReplicaProvider
         WriteEndpointConfig(cluster, replica, certificates, layout);
         var endpoint = RunningOrStarted(layout.EndpointMarker, () =>
         {
-            var (program, arguments) = EndpointHost.CommandFor(layout.EndpointConfig);
+            var (program, arguments) = EndpointLauncher.CommandFor(layout.EndpointConfig);
             return DetachedProcess.Start(program, arguments, layout.EndpointLog);
         });
 
@@ -196,7 +196,7 @@ public sealed class LocalProvider : IReplicaProvider
             Name = $"{cluster.Name}-haproxy",
             Address = cluster.Address,
             Status = running ? "Running" : "Stopped",
-            Backends = backends.Select(b => new HaMaster.LoadBalancerBackend { Replica = b.Name, Address = b.Address, State = b.State.ToString() }).ToList(),
+            Backends = backends.Select(b => new LoadBalancerBackend { Replica = b.Name, Address = b.Address, State = b.State.ToString() }).ToList(),
         };
     }
 
@@ -204,7 +204,7 @@ public sealed class LocalProvider : IReplicaProvider
 
     private LoadBalancerSpec Spec(ClusterState cluster, string clusterCaFile) => new(
         cluster.Address, Ports.Api,
-        cluster.Replicas.Where(r => r.Phase != ReplicaPhase.Joining).Select(r => new HaMaster.Local.LoadBalancer.LoadBalancerBackend(r.Name, r.InternalAddress)).ToList(),
+        cluster.Replicas.Where(r => r.Phase != ReplicaPhase.Joining).Select(r => new BackendReplica(r.Name, r.InternalAddress)).ToList(),
         clusterCaFile, LoadBalancerFolder(cluster));
 
     private void RefreshEndpointListeners(ClusterState cluster, ReplicaRecord replica)

@@ -116,8 +116,6 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected bool ShouldChange(string target, string action) => ShouldProcess(target, action);
-
     /// <summary>
     /// For destructive changes that ask first: -Force skips the question unless -Confirm is given
     /// explicitly, and never skips -WhatIf (which always only reports).

@@ -9,6 +9,6 @@ namespace HaMaster.Local.LoadBalancer;
 public sealed record LoadBalancerSpec(
     string Frontend,
     int Port,
-    IReadOnlyList<LoadBalancerBackend> Backends,
+    IReadOnlyList<BackendReplica> Backends,
     string CaFile,
     string Directory);

@@ -68,7 +68,7 @@ public sealed class AddMasterReplicaCommand : HaCmdlet
         for (var i = 0; i < Count; i++)
         {
             var target = $"{Cluster} (replica {i + 1} of {Count}, zone {(Zone ?? (state.MultiZone ? "with the fewest replicas" : zone))})";
-            if (!ShouldChange(target, "Add master replica")) continue;
+            if (!ShouldProcess(target, "Add master replica")) continue;
             WriteObject(Run((e, token) => e.AddReplicaAsync(Cluster, Zone, token)));
         }
     });

@@ -133,7 +133,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
         if (Provider == ProviderKind.Local)
             RefuseGceParameters();
         Engine.Naming.ResourceNames.ValidateClusterName(Name);
-        if (!ShouldChange(Name, $"Create {Provider} HA cluster"))
+        if (!ShouldProcess(Name, $"Create {Provider} HA cluster"))
             return;
         var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads);
         WriteObject(Run((engine, token) => engine.NewClusterAsync(request, token)));

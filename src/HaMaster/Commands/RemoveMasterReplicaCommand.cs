@@ -53,7 +53,7 @@ public sealed class RemoveMasterReplicaCommand : MasterReplicaCmdlet
     protected override void ProcessRecord() => ForEachInput(() =>
     {
         var replica = RequireReplica();
-        if (!ShouldChange($"{Cluster}/{replica.Name}", "Remove master replica")) return;
+        if (!ShouldProcess($"{Cluster}/{replica.Name}", "Remove master replica")) return;
         var before = PassThru ? CurrentReplica() : null;
         Run((e, token) => e.RemoveReplicaAsync(Cluster, replica.Name, Force, token));
         if (before is not null) WriteObject(before);

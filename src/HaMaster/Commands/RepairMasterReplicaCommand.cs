@@ -46,7 +46,7 @@ public sealed class RepairMasterReplicaCommand : MasterReplicaCmdlet
     protected override void ProcessRecord() => ForEachInput(() =>
     {
         var current = CurrentReplica();
-        if (!ShouldChange($"{Cluster}/{current.Name}", "Replace master replica (remove it, then add a new one in zone " + current.Zone + ")")) return;
+        if (!ShouldProcess($"{Cluster}/{current.Name}", "Replace master replica (remove it, then add a new one in zone " + current.Zone + ")")) return;
         if (current.Healthy && !Force && !ShouldContinue(
                 $"Replica {current.Name} is healthy. Replacing it removes it and adds a new replica. Continue?", "Replace a healthy replica"))
             return;

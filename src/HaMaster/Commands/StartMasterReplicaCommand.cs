@@ -40,7 +40,7 @@ public sealed class StartMasterReplicaCommand : MasterReplicaCmdlet
     protected override void ProcessRecord() => ForEachInput(() =>
     {
         var replica = RequireReplica();
-        if (!ShouldChange($"{Cluster}/{replica.Name}", "Start master replica")) return;
+        if (!ShouldProcess($"{Cluster}/{replica.Name}", "Start master replica")) return;
         var result = Run((engine, token) => engine.StartReplicaAsync(Cluster, replica.Name, token));
         if (PassThru) WriteObject(result);
     });

@@ -52,7 +52,7 @@ public sealed class StopMasterReplicaCommand : MasterReplicaCmdlet
     protected override void ProcessRecord() => ForEachInput(() =>
     {
         var replica = RequireReplica();
-        if (!ShouldChange($"{Cluster}/{replica.Name}", Graceful ? "Stop master replica gracefully" : "Stop master replica (kill, as a crash would)")) return;
+        if (!ShouldProcess($"{Cluster}/{replica.Name}", Graceful ? "Stop master replica gracefully" : "Stop master replica (kill, as a crash would)")) return;
         var result = Run((engine, token) => engine.StopReplicaAsync(Cluster, replica.Name, Graceful, Force, token));
         if (PassThru) WriteObject(result);
     });

@@ -426,7 +426,7 @@ public sealed class FakeVmHost : IAsyncDisposable
 
     private static void StartEndpoint(FakeVm vm)
     {
-        var (program, arguments) = EndpointHost.CommandFor(vm.EndpointConfig);
+        var (program, arguments) = EndpointLauncher.CommandFor(vm.EndpointConfig);
         vm.EndpointPid = DetachedProcess.Start(program, arguments, vm.EndpointLog);
         vm.EndpointStartedAt = DateTime.UtcNow;
     }

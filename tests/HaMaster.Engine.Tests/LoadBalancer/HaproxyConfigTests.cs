@@ -3,14 +3,11 @@ using Xunit;
 
 namespace HaMaster.Engine.Tests.LoadBalancer;
 
-// Inside the namespace, so that it wins over HaMaster.LoadBalancerBackend (the engine's view type).
-using LoadBalancerBackend = HaMaster.Local.LoadBalancer.LoadBalancerBackend;
-
 public class HaproxyConfigTests
 {
     private static readonly LoadBalancerSpec TwoReplicas = new(
         "127.0.0.10", 6443,
-        [new LoadBalancerBackend("cp-1", "127.0.0.11"), new LoadBalancerBackend("cp-2", "127.0.0.12")],
+        [new BackendReplica("cp-1", "127.0.0.11"), new BackendReplica("cp-2", "127.0.0.12")],
         "/clusters/demo/pki/ca.crt", "/clusters/demo/lb");
 
     private static string[] Lines(string config) =>

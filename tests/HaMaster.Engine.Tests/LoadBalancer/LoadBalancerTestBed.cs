@@ -2,9 +2,6 @@ using HaMaster.Local.LoadBalancer;
 
 namespace HaMaster.Engine.Tests.LoadBalancer;
 
-// Inside the namespace, so that it wins over HaMaster.LoadBalancerBackend (the engine's view type).
-using LoadBalancerBackend = HaMaster.Local.LoadBalancer.LoadBalancerBackend;
-
 /// <summary>One test's world: its own loopback /24, cluster CA, HTTPS backends, and load balancer directory.
 /// Disposing it stops HAProxy and every backend, and kills anything left over.</summary>
 internal sealed class LoadBalancerTestBed : IAsyncDisposable
@@ -45,7 +42,7 @@ internal sealed class LoadBalancerTestBed : IAsyncDisposable
     public LoadBalancerSpec Spec(params TestHttpsBackend[] members) => SpecFor(Frontend, members);
 
     public LoadBalancerSpec SpecFor(string frontend, params TestHttpsBackend[] members) =>
-        new(frontend, Port, members.Select(b => new LoadBalancerBackend(b.Name, b.Address)).ToList(), CaFile, Directory);
+        new(frontend, Port, members.Select(b => new BackendReplica(b.Name, b.Address)).ToList(), CaFile, Directory);
 
     public Task<string> AskAsync() => TestClient.AskWhoAnswersAsync(Frontend, Port, Ca.Certificate, CancellationToken.None);
 

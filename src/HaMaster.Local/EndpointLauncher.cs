@@ -7,9 +7,9 @@ namespace HaMaster.Local;
 /// the .NET that is already here: inside pwsh when the module runs in pwsh (pwsh is a .NET host, so
 /// no SDK is needed), otherwise with the dotnet host that runs this process.
 /// </summary>
-public static class EndpointHost
+public static class EndpointLauncher
 {
-    public static string AssemblyPath => Path.Combine(Path.GetDirectoryName(typeof(EndpointHost).Assembly.Location)!, "HaMaster.Endpoint.dll");
+    public static string AssemblyPath => Path.Combine(Path.GetDirectoryName(typeof(EndpointLauncher).Assembly.Location)!, "HaMaster.Endpoint.dll");
 
     public static (string Program, IReadOnlyList<string> Arguments) CommandFor(string configFile)
     {
