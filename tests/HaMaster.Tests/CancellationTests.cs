@@ -43,8 +43,9 @@ public sealed class CancellationTests : IDisposable
             var running = shell.BeginInvoke();
             Assert.True(reached.Wait(TimeSpan.FromSeconds(90)), $"the add never reached '{stopAt}'");
 
-            var stop = Task.Run(shell.Stop);
-            Assert.True(stop.Wait(StopDeadline), $"the pipeline did not stop within {StopDeadline.TotalSeconds} s of Ctrl+C at '{stopAt}'");
+            var stopper = new Thread(shell.Stop) { IsBackground = true };
+            stopper.Start();
+            Assert.True(stopper.Join(StopDeadline), $"the pipeline did not stop within {StopDeadline.TotalSeconds} s of Ctrl+C at '{stopAt}'");
             Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
             Assert.True(running.IsCompleted);
         }

@@ -44,7 +44,7 @@ public sealed class AddReplicaFlow : Flow
         new(session, (replica is null ? null : session.State.FindReplica(replica)) ?? Unrecorded(replica), health: null);
 
     public ReplicaRecord Replica { get; }
-    public override string Activity => $"Add replica {Replica.Name} to {Session.Name}";
+    public override string Activity => $"Add replica to {Session.Name}";
     public override OperationKind? Journal => OperationKind.AddReplica;
     public override string? ReplicaName => Replica.Name;
     public override IReadOnlyList<FlowStep> Steps { get; }
