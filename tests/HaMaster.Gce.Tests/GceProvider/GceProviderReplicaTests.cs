@@ -79,7 +79,7 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         var first = await AddReplicaAsync(state, "demo-master", ZoneA);
         Assert.Null((await Provider.InspectAsync(state, first, CancellationToken.None)).ApiAddress);
 
-        state.ProviderData[GceProvider.AccessKey] = nameof(GceAccess.External);
+        state.ProviderData[GceClusterSettings.AccessKey] = nameof(GceAccess.External);
         var runtime = await Provider.InspectAsync(state, first, CancellationToken.None);
         Assert.Equal(NatIP(Instance(first)), runtime.ApiAddress);
         Assert.NotEqual(first.InternalAddress, runtime.ApiAddress);
@@ -92,7 +92,7 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         var first = await AddReplicaAsync(state, "demo-master", ZoneA);
         var items = Instance(first)!["metadata"]!["items"]!.AsArray().ToDictionary(i => (string)i!["key"]!, i => (string)i!["value"]!);
         Assert.Equal("TRUE", items["enable-guest-attributes"]);
-        Assert.StartsWith($"{Provider.Options.SshUser}:ssh-ed25519 ", items[GceProvider.SshKeysMetadataKey]);
+        Assert.StartsWith($"{Provider.Options.SshUser}:ssh-ed25519 ", items[GceReplicaInstance.SshKeysMetadataKey]);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         await AddReplicaAsync(state, "demo-master", ZoneA);
 
         var folder = Provider.GceDirectory(Cluster);
-        foreach (var file in new[] { GceProvider.SshKeyFile, GceProvider.ServiceAccountKeyFile })
+        foreach (var file in new[] { GceKeyFiles.SshKeyFile, GceKeyFiles.ServiceAccountKeyFile })
         {
             var path = Path.Combine(folder, file);
             Assert.True(File.Exists(path));
