@@ -5,7 +5,7 @@ namespace HaMaster.Gce;
 /// <summary>
 /// The provider's Compute client: made on first use (by the factory given, else with Application
 /// Default Credentials), made again by the next call when making it failed. A credential that cannot
-/// be found is reported with what to do. Disposing disposes only a
+/// be found is <see cref="Engine.Errors.ErrorIds.CloudCredentialsMissing"/>. Disposing disposes only a
 /// client made here with the default factory, never one given by the caller.
 /// </summary>
 internal sealed class GceComputeConnection : IDisposable

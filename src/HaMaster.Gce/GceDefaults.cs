@@ -15,7 +15,7 @@ internal static class GceDefaults
         if (!string.IsNullOrWhiteSpace(options.Project)) return options.Project.Trim();
         try
         {
-            return GceSettings.Resolve(null, null, requireZone: false).Project;
+            return GceSettings.ResolveProject(null);
         }
         catch (GceConfigurationException e)
         {
@@ -23,17 +23,7 @@ internal static class GceDefaults
         }
     }
 
-    public static string Zone()
-    {
-        try
-        {
-            return GceSettings.Resolve(null, null, requireZone: false).Zone ?? throw GceErrors.NoZone();
-        }
-        catch (GceConfigurationException)
-        {
-            throw GceErrors.NoZone();
-        }
-    }
+    public static string Zone() => GceSettings.ConfiguredZone() ?? throw GceErrors.NoZone();
 
     public static string RegionOf(string zone) => GceSettings.RegionOf(zone) ?? throw GceErrors.NotAZone(zone);
 }

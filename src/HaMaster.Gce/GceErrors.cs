@@ -1,3 +1,4 @@
+using System.Net;
 using HaMaster.Engine.Errors;
 using HaMaster.Gce.Compute;
 
@@ -6,7 +7,7 @@ namespace HaMaster.Gce;
 /// <summary>
 /// Every failure the Gce provider reports, in one place: each with its id (docs/errors.md), a message
 /// that says what happened, the object concerned and what to do. <see cref="TranslateAsync{T}"/> turns
-/// what Compute Engine answers into one.
+/// what Compute Engine answers into <see cref="ErrorIds.CloudApiFailed"/>.
 /// </summary>
 internal static class GceErrors
 {
@@ -21,16 +22,17 @@ internal static class GceErrors
         new(ErrorIds.InvalidProviderSetting, "The Gce provider's image is not set.", $"Leave it at its default ({GceProviderOptions.DefaultImage}).");
 
     public static HaException ProjectMissing(GceConfigurationException cause) =>
-        new(ErrorIds.ComponentNotInstalled, cause.Message,
-            "Give -Project, or set CLOUDSDK_CORE_PROJECT, or run 'gcloud config set project PROJECT_ID'.", null, cause);
+        new(ErrorIds.CloudProjectMissing, cause.Message,
+            $"Give -Project, or set {GceSettings.ProjectVariable}, or run 'gcloud config set project PROJECT_ID'.", null, cause);
 
     public static HaException CredentialsMissing(ComputeCredentialsException cause) =>
-        new(ErrorIds.ComponentNotInstalled, $"No Google Cloud credentials were found: {cause.Message}",
-            "Run 'gcloud auth application-default login', or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file.", null, cause);
+        new(ErrorIds.CloudCredentialsMissing, $"HaMaster has no usable Google Cloud credentials: {cause.Message}",
+            $"Run 'gcloud auth application-default login', or set {ComputeCredentials.CredentialsFileVariable} to a service account key file, " +
+            "then run the command again.", null, cause);
 
     public static HaException NoZone() =>
         new(ErrorIds.UnknownZone, "No Compute Engine zone was given.",
-            "Give -Zone, or set CLOUDSDK_COMPUTE_ZONE, or run 'gcloud config set compute/zone ZONE'.");
+            $"Give -Zone, or set {GceSettings.ZoneVariable}, or run 'gcloud config set compute/zone ZONE'.");
 
     public static HaException NotAZone(string zone) =>
         new(ErrorIds.UnknownZone, $"'{zone}' is not a Compute Engine zone name.", "Use a zone such as us-central1-b.", zone);
@@ -79,8 +81,9 @@ internal static class GceErrors
     // ----- Compute Engine calls -------------------------------------------------------------------
 
     /// <summary>
-    /// Runs Compute calls; an API error or an operation that ended in error becomes an
-    /// <see cref="HaException"/> that says HaMaster could not do <paramref name="what"/> and what to do.
+    /// Runs Compute calls; an API error, an operation that ended in error or an endpoint that cannot be
+    /// reached becomes <see cref="ErrorIds.CloudApiFailed"/>, saying that HaMaster could not do
+    /// <paramref name="what"/> and what to do about it.
     /// </summary>
     public static async Task<T> TranslateAsync<T>(string what, object? target, Func<Task<T>> calls)
     {
@@ -88,7 +91,7 @@ internal static class GceErrors
         {
             return await calls().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ComputeApiException or OperationFailedException)
+        catch (Exception e) when (e is ComputeApiException or OperationFailedException or HttpRequestException)
         {
             throw ApiFailed(what, target, e);
         }
@@ -102,7 +105,25 @@ internal static class GceErrors
             return true;
         });
 
-    public static HaException ApiFailed(string what, object? target, Exception cause) =>
-        new(ErrorIds.ComponentFailed, $"Compute Engine could not {what}: {cause.Message}",
-            RunAgain + " If it fails the same way, fix what the message names (quota, permissions, a resource in the way) first.", target, cause);
+    public static HaException ApiFailed(string what, object? target, Exception cause)
+    {
+        var message = cause is HttpRequestException
+            ? $"HaMaster could not reach Compute Engine to {what}: {cause.Message}"
+            : $"Compute Engine could not {what}: {cause.Message}";
+        return new HaException(ErrorIds.CloudApiFailed, message, ActionFor(cause), target, cause);
+    }
+
+    private static string ActionFor(Exception cause) => cause switch
+    {
+        ComputeApiException { IsQuotaExceeded: true } or OperationFailedException { IsQuotaExceeded: true } =>
+            "Raise the quota the message names (the Quotas page of the Cloud console) or free some of it. " + RunAgain,
+        ComputeApiException { StatusCode: HttpStatusCode.Unauthorized } =>
+            $"Log in again with 'gcloud auth application-default login' (or renew the token in {ComputeCredentials.AccessTokenFileVariable}). " + RunAgain,
+        ComputeApiException { StatusCode: HttpStatusCode.Forbidden, IsRateLimited: false } or OperationFailedException { HttpErrorStatusCode: 403 } =>
+            "Give the account HaMaster runs as the permission the message names on the project (the Compute Admin role, roles/compute.admin, has them all), " +
+            "or log in as another account with 'gcloud auth application-default login'. " + RunAgain,
+        HttpRequestException =>
+            $"Check this machine's network access to Compute Engine (or the endpoint in {ComputeEndpoint.OverrideVariable}). " + RunAgain,
+        _ => RunAgain + " If it fails the same way, fix what the message names (quota, permissions, a resource in the way) first.",
+    };
 }

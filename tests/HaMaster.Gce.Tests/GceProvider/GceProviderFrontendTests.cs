@@ -116,7 +116,7 @@ public sealed class GceProviderFrontendTests : GceProviderTestBase
 
         var error = await Assert.ThrowsAsync<HaException>(() => Provider.ReconcileFrontendAsync(state, "unused-ca.crt", CancellationToken.None));
 
-        Assert.Equal(ErrorIds.ComponentFailed, error.ErrorId);
+        Assert.Equal(ErrorIds.CloudApiFailed, error.ErrorId);
         Assert.Contains("load balancer", error.Message);
         Assert.Contains("QUOTA_EXCEEDED", error.Message);
         Assert.Null(Resource($"regions/{Region}/forwardingRules/demo-master"));
