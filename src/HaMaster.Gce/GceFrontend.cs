@@ -10,8 +10,9 @@ namespace HaMaster.Gce;
 /// only master's access config; from two masters on it moves to a forwarding rule in front of a
 /// target pool, whose HTTP health check follows each API server's readiness (kube-up's pool had
 /// none). Every method first looks at what exists, so running it again after an interruption
-/// finishes the job; operations that do not depend on each other run in parallel.
-/// <see cref="ReconcileAsync"/>, <see cref="DrainAsync"/> and
+/// finishes the job; operations that do not depend on each other run in parallel, and changes to one
+/// resource run one after another (Compute Engine refuses a change to a resource while another
+/// operation on it runs). <see cref="ReconcileAsync"/>, <see cref="DrainAsync"/> and
 /// <see cref="InspectAsync"/> report Compute failures as <see cref="GceErrors"/> say; the other methods
 /// let them through.
 /// </summary>
@@ -161,12 +162,16 @@ public sealed class GceFrontend(ComputeService compute, GceLocation location, st
             }), cancellationToken).ConfigureAwait(false);
             return;
         }
+        // Only members the pool lists are removed, and one change to the pool runs at a time: Compute
+        // Engine refuses to remove an instance that is not in the pool, and may refuse a change while
+        // another one to the same pool is running.
         var present = pool.Instances ?? [];
         var missing = wanted.Where(w => !present.Any(p => ComputeLinks.SameResource(p, w))).ToArray();
         var extra = present.Where(p => !wanted.Any(w => ComputeLinks.SameResource(p, w))).Select(p => ComputeLinks.Tail(p)!).ToArray();
-        await Task.WhenAll(
-            missing.Length > 0 ? compute.RunAsync(compute.TargetPools.AddInstance(Project, Region, PoolName, missing), cancellationToken) : Task.CompletedTask,
-            extra.Length > 0 ? compute.RunAsync(compute.TargetPools.RemoveInstance(Project, Region, PoolName, extra), cancellationToken) : Task.CompletedTask).ConfigureAwait(false);
+        if (extra.Length > 0)
+            await compute.RunAsync(compute.TargetPools.RemoveInstance(Project, Region, PoolName, extra), cancellationToken).ConfigureAwait(false);
+        if (missing.Length > 0)
+            await compute.RunAsync(compute.TargetPools.AddInstance(Project, Region, PoolName, missing), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EnsureForwardingRuleAsync(string address, CancellationToken cancellationToken)

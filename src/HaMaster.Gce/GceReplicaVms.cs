@@ -15,7 +15,7 @@ internal sealed class GceReplicaVms(ComputeService compute, GceClusterSettings s
 
     /// <summary>
     /// Creates the VM when it does not exist, updates its metadata when it differs (read at the next
-    /// boot), starts it when it is stopped (waiting first for one that is stopping), and returns it once
+    /// boot), starts it when it is stopped (waiting first for one on its way down), and returns it once
     /// it is RUNNING.
     /// </summary>
     public Task<Instance> StartAsync(ClusterState cluster, ReplicaRecord replica, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
@@ -32,7 +32,7 @@ internal sealed class GceReplicaVms(ComputeService compute, GceClusterSettings s
                 if (GceReplicaInstance.MetadataUpdate(instance, metadata) is { } update)
                     await compute.RunAsync(compute.Instances.SetMetadata(Project, replica.Zone, replica.Name, update), cancellationToken).ConfigureAwait(false);
                 if (GceInstanceStatus.IsStopping(instance.Status))
-                    instance = await WaitStatusAsync(replica, [GceInstanceStatus.Terminated], cancellationToken).ConfigureAwait(false);
+                    instance = await WaitStatusAsync(replica, GceInstanceStatus.StoppedStatuses, cancellationToken).ConfigureAwait(false);
                 if (GceInstanceStatus.IsStopped(instance.Status))
                     await compute.RunAsync(compute.Instances.Start(Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
                 else if (GceInstanceStatus.IsSuspended(instance.Status))
@@ -42,7 +42,8 @@ internal sealed class GceReplicaVms(ComputeService compute, GceClusterSettings s
         });
 
     /// <summary>
-    /// Stops the VM (<c>instances.stop</c>) unless it is stopped or stopping, and waits for TERMINATED. Compute Engine has no hard kill: a stop is always an ACPI shutdown that the guest
+    /// Stops the VM (<c>instances.stop</c>) unless it is stopped or on its way there, and waits until it
+    /// is stopped. Compute Engine has no hard kill: a stop is always an ACPI shutdown that the guest
     /// may use for a short while.
     /// </summary>
     public Task StopAsync(ReplicaRecord replica, CancellationToken cancellationToken) =>
@@ -52,7 +53,7 @@ internal sealed class GceReplicaVms(ComputeService compute, GceClusterSettings s
             if (instance is null || GceInstanceStatus.IsStopped(instance.Status)) return;
             if (!GceInstanceStatus.IsStopping(instance.Status))
                 await compute.RunAsync(compute.Instances.Stop(Project, replica.Zone, replica.Name), cancellationToken).ConfigureAwait(false);
-            await WaitStatusAsync(replica, [GceInstanceStatus.Terminated], cancellationToken, missingIsDone: true).ConfigureAwait(false);
+            await WaitStatusAsync(replica, GceInstanceStatus.StoppedStatuses, cancellationToken, missingIsDone: true).ConfigureAwait(false);
         });
 
     /// <summary>Deletes the VM; its boot disk (auto-delete), where etcd keeps its data, goes with it. Gone already: done.</summary>
