@@ -48,4 +48,30 @@ public sealed class GceProviderOptions
 
     /// <summary>Between two reads of an instance's status while waiting for it.</summary>
     public TimeSpan StatusPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Throws <see cref="Engine.Errors.ErrorIds.InvalidProviderSetting"/> naming the first setting that is not usable.</summary>
+    public void Check()
+    {
+        if (SubnetRange is { } range)
+            Check(range, "subnet range", "Give the IPv4 range (CIDR) of the subnet replicas use in the cluster's region, such as 10.128.0.0/20.", () => GceSubnet.Parse(range));
+        Check(KubernetesVersion, "Kubernetes version", $"Give a release such as {KubernetesRelease.DefaultVersion}.", () => KubernetesRelease.Parse(KubernetesVersion));
+        foreach (var (value, what) in new[] { (MachineType, "machine type"), (Network, "network") })
+            Check(value, what, "Give a Compute Engine name: lowercase letters, digits and hyphens, such as e2-standard-2 or default.", () =>
+            {
+                if (!GceNames.IsValid(value)) throw new FormatException($"'{value}' is not a Compute Engine name.");
+            });
+        if (string.IsNullOrWhiteSpace(Image)) throw GceErrors.ImageNotSet();
+
+        static void Check(string? value, string what, string action, Action parse)
+        {
+            try
+            {
+                parse();
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw GceErrors.InvalidSetting(what, value, action, e);
+            }
+        }
+    }
 }

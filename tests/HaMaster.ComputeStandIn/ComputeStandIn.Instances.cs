@@ -12,9 +12,17 @@ public sealed partial class ComputeStandIn
 
     /// <summary>
     /// Sets an instance's status at once, as if the VM crashed (TERMINATED) or was started outside the
-    /// module (RUNNING). TERMINATED releases ephemeral external IPs; RUNNING assigns new ones.
+    /// module (RUNNING). TERMINATED releases ephemeral external IPs; RUNNING assigns new ones. The other
+    /// statuses of the Compute v1 schema that the module must understand:
+    /// <list type="bullet">
+    /// <item>STOPPED: stopped, as TERMINATED, but reported so until the instance is started.</item>
+    /// <item>PENDING_STOP, DEPROVISIONING: on its way down; reported for <paramref name="lasting"/>, then TERMINATED.</item>
+    /// <item>PENDING: waiting for capacity; reported for <paramref name="lasting"/>, then it boots (STAGING, RUNNING).</item>
+    /// </list>
+    /// While PENDING_STOP, DEPROVISIONING or PENDING is reported, <c>start</c> and <c>stop</c> answer
+    /// 400 resourceNotReady, so a client that does not wait for the instance to settle is caught.
     /// </summary>
-    public void SetInstanceStatus(string project, string zone, string instance, string status)
+    public void SetInstanceStatus(string project, string zone, string instance, string status, TimeSpan? lasting = null)
     {
         lock (_gate)
         {
@@ -22,6 +30,7 @@ public sealed partial class ComputeStandIn
             Advance(now);
             var i = Find<InstanceResource>(new ResourceRef(project, Scope.Zone(zone), "instances", instance))
                 ?? throw new ArgumentException($"No instance projects/{project}/zones/{zone}/instances/{instance}.");
+            var until = now + (lasting ?? TimeSpan.FromSeconds(1));
             switch (status)
             {
                 case "TERMINATED":
@@ -30,18 +39,38 @@ public sealed partial class ComputeStandIn
                 case "RUNNING":
                     StartNow(i, now);
                     break;
+                case "STOPPED":
+                    StopNow(i, now);
+                    (i.ShownStatus, i.ShownUntil) = (status, null);
+                    break;
+                case "PENDING_STOP" or "DEPROVISIONING":
+                    StopNow(i, now);
+                    (i.ShownStatus, i.ShownUntil) = (status, until);
+                    break;
+                case "PENDING":
+                    StopNow(i, now);
+                    StartNow(i, until);
+                    (i.ShownStatus, i.ShownUntil) = (status, until);
+                    break;
                 default:
-                    throw new ArgumentException("TERMINATED or RUNNING.", nameof(status));
+                    throw new ArgumentException("TERMINATED, RUNNING, STOPPED, PENDING_STOP, DEPROVISIONING or PENDING.", nameof(status));
             }
         }
     }
 
     private string EffectiveStatus(InstanceResource i, DateTimeOffset now)
     {
+        if (i.ShownStatus is { } shown && (i.ShownUntil is null || now < i.ShownUntil)) return shown;
         if (i.Status != "RUNNING" || now >= i.RunningAt) return i.Status;
         if (!i.BootIsFirst) return "STAGING";
         var half = i.BootStartedAt + (i.RunningAt - i.BootStartedAt) / 2;
         return now < half ? "PROVISIONING" : "STAGING";
+    }
+
+    /// <summary>400 resourceNotReady while the instance is on its way somewhere (a status set for a while by <see cref="SetInstanceStatus"/>).</summary>
+    private static void CheckSettled(InstanceResource i, DateTimeOffset now)
+    {
+        if (i.ShownUntil is { } until && now < until) throw ApiException.NotReady(i.Path);
     }
 
     private static string MetadataCanonical(List<KeyValuePair<string, string>> items) =>
@@ -400,6 +429,7 @@ public sealed partial class ComputeStandIn
     {
         var i = RequirePathResource<InstanceResource>(r, "instances");
         CheckNotDeleting(i);
+        CheckSettled(i, r.Now);
         return StartOperation(r, "start", i.Ref, i.Id, () =>
         {
             if (!Alive(i)) return ApiException.NotFound(i.Path);
@@ -412,6 +442,7 @@ public sealed partial class ComputeStandIn
     {
         var i = RequirePathResource<InstanceResource>(r, "instances");
         CheckNotDeleting(i);
+        CheckSettled(i, r.Now);
         var previous = i.Status;
         var result = StartOperation(r, "stop", i.Ref, i.Id,
             apply: () =>
@@ -430,6 +461,7 @@ public sealed partial class ComputeStandIn
 
     private void StopNow(InstanceResource i, DateTimeOffset now)
     {
+        (i.ShownStatus, i.ShownUntil) = (null, null);
         if (i.Status == "TERMINATED") return;
         i.Status = "TERMINATED";
         i.LastStop = now;
@@ -442,6 +474,7 @@ public sealed partial class ComputeStandIn
 
     private void StartNow(InstanceResource i, DateTimeOffset now)
     {
+        (i.ShownStatus, i.ShownUntil) = (null, null);
         if (i.Status is "RUNNING") return;
         i.Status = "RUNNING";
         i.BootStartedAt = now;

@@ -129,10 +129,22 @@ public sealed partial class ComputeStandIn
         return urls;
     }
 
+    /// <summary>
+    /// 400 resourceNotReady while another addInstance or removeInstance on the pool is running: Compute
+    /// Engine refuses a change to a resource while another operation on it runs.
+    /// </summary>
+    private void CheckNoMembershipChangeRunning(TargetPoolResource t)
+    {
+        var link = SelfLink(t.Path);
+        if (_pending.Any(op => op.TargetLink == link && op.Type is ("AddInstance" or "RemoveInstance")))
+            throw ApiException.NotReady(t.Path);
+    }
+
     private JsonNode AddPoolInstance(Req r)
     {
         var t = RequirePathResource<TargetPoolResource>(r, "targetPools");
         CheckNotDeleting(t);
+        CheckNoMembershipChangeRunning(t);
         var urls = ReadPoolInstances(r.Body);
         var refs = urls.Select((u, k) => RequireRegionalInstance(r.Project, t.Scope.Name, u, $"resource.instances[{k}].instance").Ref).ToList();
         return StartOperation(r, "AddInstance", t.Ref, t.Id, () =>
@@ -155,11 +167,23 @@ public sealed partial class ComputeStandIn
     {
         var t = RequirePathResource<TargetPoolResource>(r, "targetPools");
         CheckNotDeleting(t);
-        var refs = ReadPoolInstances(r.Body).Select((u, k) => ParseRef(r.Project, u, "instances", $"resource.instances[{k}].instance")).ToList();
+        CheckNoMembershipChangeRunning(t);
+        var urls = ReadPoolInstances(r.Body);
+        var refs = urls.Select((u, k) => ParseRef(r.Project, u, "instances", $"resource.instances[{k}].instance")).ToList();
+        // Members need not exist any more (a deleted VM stays listed until removed), but must be members,
+        // as the real API answers (cloudfoundry/bosh-google-cpi-release#318).
+        ApiException? NotAMember()
+        {
+            var k = refs.FindIndex(reference => !t.Instances.Contains(reference));
+            return k < 0 ? null : ApiException.InvalidValue("resource.instance", urls[k], "Instance is not currently attached to this target pool.");
+        }
+        var refusal = NotAMember();
+        if (refusal is not null) throw refusal;
         return StartOperation(r, "RemoveInstance", t.Ref, t.Id, () =>
         {
             if (!Alive(t)) return ApiException.NotFound(t.Path);
-            // Members need not exist any more (a deleted VM stays listed until removed); non-members are ignored.
+            var e = NotAMember();
+            if (e is not null) return e;
             t.Instances.RemoveAll(refs.Contains);
             return null;
         });

@@ -62,7 +62,7 @@ internal sealed class InstanceResource : Resource
     public JsonObject Scheduling { get; init; } = new();
     public JsonArray? ServiceAccounts { get; init; }
 
-    /// <summary>RUNNING, STOPPING, TERMINATED… (PROVISIONING/STAGING are derived from <see cref="RunningAt"/>).</summary>
+    /// <summary>RUNNING, STOPPING, TERMINATED… (PROVISIONING/STAGING are derived from <see cref="RunningAt"/>, others from <see cref="ShownStatus"/>).</summary>
     public string Status { get; set; } = "RUNNING";
 
     /// <summary>While now &lt; RunningAt a RUNNING instance still reports PROVISIONING or STAGING.</summary>
@@ -71,6 +71,13 @@ internal sealed class InstanceResource : Resource
     public bool BootIsFirst { get; set; }
     public DateTimeOffset? LastStart { get; set; }
     public DateTimeOffset? LastStop { get; set; }
+
+    /// <summary>
+    /// A status reported instead of the derived one (PENDING_STOP, DEPROVISIONING, PENDING, STOPPED),
+    /// until <see cref="ShownUntil"/> (null: until the instance is next started or stopped).
+    /// </summary>
+    public string? ShownStatus { get; set; }
+    public DateTimeOffset? ShownUntil { get; set; }
 
     /// <summary>What the guest published, by "namespace/key".</summary>
     public SortedDictionary<string, string> GuestAttributes { get; } = new(StringComparer.Ordinal);

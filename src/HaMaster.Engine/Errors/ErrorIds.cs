@@ -15,6 +15,8 @@ public static class ErrorIds
     public const string InvalidProviderSetting = "InvalidProviderSetting";
     public const string PlatformNotSupported = "PlatformNotSupported";
     public const string ComponentNotInstalled = "ComponentNotInstalled";
+    public const string CloudProjectMissing = "CloudProjectMissing";
+    public const string CloudCredentialsMissing = "CloudCredentialsMissing";
     public const string StateCorrupt = "StateCorrupt";
     public const string StorageFailed = "StorageFailed";
     public const string ClusterBusy = "ClusterBusy";
@@ -25,6 +27,7 @@ public static class ErrorIds
     public const string AddressUnavailable = "AddressUnavailable";
     public const string ProcessStartFailed = "ProcessStartFailed";
     public const string ComponentFailed = "ComponentFailed";
+    public const string CloudApiFailed = "CloudApiFailed";
     public const string EtcdRequestFailed = "EtcdRequestFailed";
     public const string PromotionTimedOut = "PromotionTimedOut";
     public const string ReplicaNotReady = "ReplicaNotReady";

@@ -15,6 +15,7 @@ public enum HaErrorCategory
     InvalidOperation,
     OperationTimeout,
     ConnectionError,
+    AuthenticationError,
     NotImplemented,
     OperationStopped,
     WriteError,

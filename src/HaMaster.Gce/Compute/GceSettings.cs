@@ -27,9 +27,7 @@ public sealed record GceSettings(string Project, string? Zone, string? Region, s
 
         var (projectValue, projectSource) = Pick(project, "-Project", ProjectVariable, "core/project", Config);
         if (projectValue is null)
-            throw new GceConfigurationException(
-                "No Google Cloud project was given. Give -Project, or set CLOUDSDK_CORE_PROJECT, or run " +
-                $"'gcloud config set project PROJECT_ID' (gcloud configuration '{Config().Name}' has no project).");
+            throw NoProject(Config());
 
         var (zoneValue, zoneSource) = Pick(zone, "-Zone", ZoneVariable, "compute/zone", Config);
         string? region;
@@ -49,6 +47,22 @@ public sealed record GceSettings(string Project, string? Zone, string? Region, s
         }
         return new GceSettings(projectValue, zoneValue, region, projectSource!, zoneSource);
     }
+
+    /// <summary>The project alone (the zone is not read, so a malformed one does not matter here).</summary>
+    /// <exception cref="GceConfigurationException">No project is given anywhere.</exception>
+    public static string ResolveProject(string? project)
+    {
+        GcloudConfiguration? config = null;
+        GcloudConfiguration Config() => config ??= GcloudConfiguration.Load();
+        return Pick(project, "-Project", ProjectVariable, "core/project", Config).Value ?? throw NoProject(Config());
+    }
+
+    /// <summary>The zone of gcloud's settings alone (<c>CLOUDSDK_COMPUTE_ZONE</c>, else the configuration's <c>compute/zone</c>), whatever the project; null when none is set.</summary>
+    public static string? ConfiguredZone() => Pick(null, "-Zone", ZoneVariable, "compute/zone", GcloudConfiguration.Load).Value;
+
+    private static GceConfigurationException NoProject(GcloudConfiguration config) => new(
+        "No Google Cloud project was given. Give -Project, or set CLOUDSDK_CORE_PROJECT, or run " +
+        $"'gcloud config set project PROJECT_ID' (gcloud configuration '{config.Name}' has no project).");
 
     /// <summary>The region of a zone (<c>us-central1-b</c> → <c>us-central1</c>); null if it is not a zone name.</summary>
     public static string? RegionOf(string zone)

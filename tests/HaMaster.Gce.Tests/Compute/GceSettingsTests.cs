@@ -104,6 +104,24 @@ public sealed class GceSettingsTests
     }
 
     [Fact]
+    public void The_project_and_the_zone_are_each_found_without_the_other()
+    {
+        using var env = new EnvironmentScope();
+        env.Set(GceSettings.ProjectVariable, "p");
+        env.Set(GceSettings.ZoneVariable, "uscentral1"); // not a zone: no matter for the project
+        Assert.Equal("p", GceSettings.ResolveProject(null));
+        Assert.Equal("given", GceSettings.ResolveProject("given"));
+
+        env.Set(GceSettings.ProjectVariable, null);
+        env.Set(GceSettings.ZoneVariable, "europe-west4-b");
+        Assert.Equal("europe-west4-b", GceSettings.ConfiguredZone());
+        Assert.Contains("CLOUDSDK_CORE_PROJECT", Assert.Throws<GceConfigurationException>(() => GceSettings.ResolveProject(null)).Message);
+
+        env.Set(GceSettings.ZoneVariable, null);
+        Assert.Null(GceSettings.ConfiguredZone());
+    }
+
+    [Fact]
     public void The_zone_may_be_left_out_when_not_required()
     {
         using var env = new EnvironmentScope();

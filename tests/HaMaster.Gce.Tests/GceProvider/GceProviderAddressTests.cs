@@ -29,10 +29,10 @@ public sealed class GceProviderAddressTests : GceProviderTestBase
         Assert.Equal("8080", (string?)health["allowed"]![0]!["ports"]![0]);
         Assert.Equal(["35.191.0.0/16", "209.85.152.0/22", "209.85.204.0/22"], health["sourceRanges"]!.AsArray().Select(r => (string)r!).ToArray());
 
-        Assert.Equal(Project, state.ProviderData[GceProvider.ProjectKey]);
-        Assert.Equal(Region, state.ProviderData[GceProvider.RegionKey]);
-        Assert.Equal("10.128.0.0/20", state.ProviderData[GceProvider.SubnetRangeKey]);
-        Assert.Equal("Internal", state.ProviderData[GceProvider.AccessKey]);
+        Assert.Equal(Project, state.ProviderData[GceClusterSettings.ProjectKey]);
+        Assert.Equal(Region, state.ProviderData[GceClusterSettings.RegionKey]);
+        Assert.Equal("10.128.0.0/20", state.ProviderData[GceClusterSettings.SubnetRangeKey]);
+        Assert.Equal("Internal", state.ProviderData[GceClusterSettings.AccessKey]);
         Assert.Equal(5, StandIn.Inventory().Count);
     }
 
@@ -108,7 +108,7 @@ public sealed class GceProviderAddressTests : GceProviderTestBase
         Assert.Equal("10.128.15.253", Provider.AllocateReplicaAddress(state));
         state.Replicas.Add(new ReplicaRecord { Name = "demo-master", Zone = ZoneA, InternalAddress = "10.128.15.253" });
         Assert.Equal("10.128.15.252", Provider.AllocateReplicaAddress(state));
-        state.ProviderData[GceProvider.SubnetRangeKey] = "127.0.10.0/29";
+        state.ProviderData[GceClusterSettings.SubnetRangeKey] = "127.0.10.0/29";
         state.Replicas.Add(new ReplicaRecord { Name = "demo-master-a1b", Zone = ZoneA, InternalAddress = "127.0.10.5" });
         Assert.Equal("127.0.10.4", Provider.AllocateReplicaAddress(state));
     }

@@ -18,7 +18,7 @@ public sealed class GceProviderEtcdTests : GceProviderTestBase
         using (var direct = Provider.OpenEtcd(state, credentials.Value))
             Assert.IsType<EtcdGateway>(direct);
 
-        state.ProviderData[GceProvider.AccessKey] = nameof(GceAccess.External);
+        state.ProviderData[GceClusterSettings.AccessKey] = nameof(GceAccess.External);
         using var tunneled = Assert.IsType<GceTunneledEtcdGateway>(Provider.OpenEtcd(state, credentials.Value));
         var error = await Assert.ThrowsAsync<HaException>(() => tunneled.ListMembersAsync("https://10.128.15.200:2379", CancellationToken.None));
         Assert.Equal(ErrorIds.ReplicaNotFound, error.ErrorId);

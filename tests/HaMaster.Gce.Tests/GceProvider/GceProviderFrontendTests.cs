@@ -36,6 +36,31 @@ public sealed class GceProviderFrontendTests : GceProviderTestBase
     }
 
     [Fact]
+    public async Task After_an_interrupted_run_the_pool_loses_and_gains_members_one_change_at_a_time()
+    {
+        var state = await NewClusterAsync();
+        await AddReplicaAsync(state, "demo-master", ZoneA);
+        var leaving = await AddReplicaAsync(state, "demo-master-a1b", ZoneB);
+        await Provider.ReconcileFrontendAsync(state, "unused-ca.crt", CancellationToken.None);
+        // The state moved on without the pool: one replica is being removed, another became active.
+        leaving.Phase = ReplicaPhase.Removing;
+        await AddReplicaAsync(state, "demo-master-c2d", ZoneA);
+        // Long enough for two changes sent together to overlap (the stand-in refuses the second as Compute Engine does).
+        StandIn.SetOperationLatency("targetPools.*", TimeSpan.FromMilliseconds(300));
+        StandIn.ClearRequestLog();
+
+        await Provider.ReconcileFrontendAsync(state, "unused-ca.crt", CancellationToken.None);
+
+        var members = Resource($"regions/{Region}/targetPools/demo-master")!["instances"]!.AsArray().Select(i => (string)i!).Order().ToList();
+        Assert.Equal(2, members.Count);
+        Assert.EndsWith("/instances/demo-master", members[0]);
+        Assert.EndsWith("/instances/demo-master-c2d", members[1]);
+        var changes = StandIn.Requests.Where(r => r.Call is "targetPools.addInstance" or "targetPools.removeInstance").ToList();
+        Assert.Equal(["targetPools.removeInstance", "targetPools.addInstance"], changes.Select(c => c.Call));
+        Assert.All(changes, c => Assert.Equal(200, c.StatusCode));
+    }
+
+    [Fact]
     public async Task No_active_replica_changes_nothing()
     {
         var state = await NewClusterAsync();
@@ -116,7 +141,7 @@ public sealed class GceProviderFrontendTests : GceProviderTestBase
 
         var error = await Assert.ThrowsAsync<HaException>(() => Provider.ReconcileFrontendAsync(state, "unused-ca.crt", CancellationToken.None));
 
-        Assert.Equal(ErrorIds.ComponentFailed, error.ErrorId);
+        Assert.Equal(ErrorIds.CloudApiFailed, error.ErrorId);
         Assert.Contains("load balancer", error.Message);
         Assert.Contains("QUOTA_EXCEEDED", error.Message);
         Assert.Null(Resource($"regions/{Region}/forwardingRules/demo-master"));

@@ -72,6 +72,82 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         Assert.Equal(state.Address, NatIP(Instance(first)));
     }
 
+    /// <summary>How long the stand-in reports a passing status (PENDING_STOP, DEPROVISIONING, PENDING); the provider reads the VM well within it.</summary>
+    private static readonly TimeSpan Passing = TimeSpan.FromSeconds(2);
+
+    [Theory]
+    [InlineData("PENDING_STOP")]
+    [InlineData("DEPROVISIONING")]
+    [InlineData("STOPPED")]
+    public async Task A_replica_found_stopping_or_stopped_in_any_way_Compute_reports_is_started_once_stopped(string status)
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        var set = DateTimeOffset.UtcNow;
+        StandIn.SetInstanceStatus(Project, ZoneA, first.Name, status, lasting: Passing);
+
+        await Provider.StartReplicaAsync(state, first, Bootstrap(state), Certificates(first.Name), CancellationToken.None);
+
+        Assert.Equal("RUNNING", (string?)Instance(first)!["status"]);
+        Assert.True(StandIn.Requests.First(r => r.At >= set && r.Call == "instances.get").At < set + Passing, $"the provider read the VM while it was {status}");
+        var start = Assert.Single(StandIn.Requests, r => r.Call == "instances.start");
+        Assert.Equal(200, start.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_replica_found_pending_is_waited_for_and_not_started_again()
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        var set = DateTimeOffset.UtcNow;
+        StandIn.SetInstanceStatus(Project, ZoneA, first.Name, "PENDING", lasting: Passing);
+
+        await Provider.StartReplicaAsync(state, first, Bootstrap(state), Certificates(first.Name), CancellationToken.None);
+
+        Assert.Equal("RUNNING", (string?)Instance(first)!["status"]);
+        Assert.True(StandIn.Requests.First(r => r.At >= set && r.Call == "instances.get").At < set + Passing, "the provider read the VM while it was PENDING");
+        Assert.Equal(0, StandIn.CountCalls("instances.start"));
+    }
+
+    [Theory]
+    [InlineData("PENDING_STOP")]
+    [InlineData("DEPROVISIONING")]
+    [InlineData("STOPPED")]
+    public async Task Stopping_a_replica_already_on_its_way_down_or_stopped_only_waits(string status)
+    {
+        var state = await NewClusterAsync();
+        var first = await AddReplicaAsync(state, "demo-master", ZoneA);
+        StandIn.SetInstanceStatus(Project, ZoneA, first.Name, status, lasting: Passing);
+        var mutations = StandIn.MutationCount;
+
+        await Provider.StopReplicaAsync(state, first, graceful: true, CancellationToken.None);
+
+        Assert.Equal(mutations, StandIn.MutationCount);
+        Assert.Contains((string?)Instance(first)!["status"], new[] { "TERMINATED", "STOPPED" });
+    }
+
+    [Theory]
+    [InlineData("PENDING_STOP", ReplicaStatus.Stopped, "stopping (PENDING_STOP)")]
+    [InlineData("STOPPING", ReplicaStatus.Stopped, "stopping")]
+    [InlineData("DEPROVISIONING", ReplicaStatus.Stopped, "stopping (DEPROVISIONING)")]
+    [InlineData("STOPPED", ReplicaStatus.Stopped, "stopped (STOPPED)")]
+    [InlineData("TERMINATED", ReplicaStatus.Stopped, "stopped (TERMINATED)")]
+    [InlineData("SUSPENDED", ReplicaStatus.Stopped, "suspended (SUSPENDED)")]
+    [InlineData("PENDING", ReplicaStatus.Partial, "starting (PENDING)")]
+    [InlineData("PROVISIONING", ReplicaStatus.Partial, "starting (PROVISIONING)")]
+    [InlineData("STAGING", ReplicaStatus.Partial, "starting (STAGING)")]
+    [InlineData("REPAIRING", ReplicaStatus.Partial, "repaired")]
+    public void Every_status_of_the_schema_means_something_for_the_replica(string status, ReplicaStatus expected, string problem)
+    {
+        var replica = new ReplicaRecord { Name = "demo-master", Zone = ZoneA, InternalAddress = "10.128.15.253" };
+
+        var runtime = GceInstanceStatus.Runtime(replica, new HaMaster.Gce.Compute.Instance { Name = replica.Name, Status = status });
+
+        Assert.Equal(expected, runtime.Status);
+        Assert.Contains(problem, runtime.Problems.Single());
+        Assert.Equal(expected == ReplicaStatus.Partial, runtime.EtcdDown && runtime.ApiDown);
+    }
+
     [Fact]
     public async Task With_external_access_the_api_is_reached_at_the_vms_public_address()
     {
@@ -79,7 +155,7 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         var first = await AddReplicaAsync(state, "demo-master", ZoneA);
         Assert.Null((await Provider.InspectAsync(state, first, CancellationToken.None)).ApiAddress);
 
-        state.ProviderData[GceProvider.AccessKey] = nameof(GceAccess.External);
+        state.ProviderData[GceClusterSettings.AccessKey] = nameof(GceAccess.External);
         var runtime = await Provider.InspectAsync(state, first, CancellationToken.None);
         Assert.Equal(NatIP(Instance(first)), runtime.ApiAddress);
         Assert.NotEqual(first.InternalAddress, runtime.ApiAddress);
@@ -92,7 +168,7 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         var first = await AddReplicaAsync(state, "demo-master", ZoneA);
         var items = Instance(first)!["metadata"]!["items"]!.AsArray().ToDictionary(i => (string)i!["key"]!, i => (string)i!["value"]!);
         Assert.Equal("TRUE", items["enable-guest-attributes"]);
-        Assert.StartsWith($"{Provider.Options.SshUser}:ssh-ed25519 ", items[GceProvider.SshKeysMetadataKey]);
+        Assert.StartsWith($"{Provider.Options.SshUser}:ssh-ed25519 ", items[GceReplicaInstance.SshKeysMetadataKey]);
     }
 
     [Fact]
@@ -149,7 +225,7 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         await AddReplicaAsync(state, "demo-master", ZoneA);
 
         var folder = Provider.GceDirectory(Cluster);
-        foreach (var file in new[] { GceProvider.SshKeyFile, GceProvider.ServiceAccountKeyFile })
+        foreach (var file in new[] { GceKeyFiles.SshKeyFile, GceKeyFiles.ServiceAccountKeyFile })
         {
             var path = Path.Combine(folder, file);
             Assert.True(File.Exists(path));

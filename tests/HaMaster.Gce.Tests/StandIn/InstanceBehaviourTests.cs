@@ -72,6 +72,51 @@ public sealed class InstanceBehaviourTests : StandInTestBase
     }
 
     [Fact]
+    public async Task Stopped_is_reported_until_the_instance_is_started()
+    {
+        await CreateInstance("vm");
+        StandIn.SetInstanceStatus(Project, Zone, "vm", "STOPPED");
+        Assert.Equal("STOPPED", await Status("vm"));
+        Assert.Null(NatIp((await Get(ZonePath("instances/vm"))).Body));
+
+        await Mutate(HttpMethod.Post, ZonePath("instances/vm/start"));
+
+        Assert.Equal("RUNNING", await Status("vm"));
+    }
+
+    [Theory]
+    [InlineData("PENDING_STOP")]
+    [InlineData("DEPROVISIONING")]
+    public async Task A_stopping_status_is_reported_for_a_while_then_the_instance_is_terminated(string status)
+    {
+        await CreateInstance("vm");
+        StandIn.SetInstanceStatus(Project, Zone, "vm", status, lasting: TimeSpan.FromSeconds(30));
+        Assert.Equal(status, await Status("vm"));
+        var start = await Post(ZonePath("instances/vm/start"));
+        Assert.Equal(400, start.Status);
+        Assert.Equal("resourceNotReady", start.Reason);
+        Assert.Equal(400, (await Post(ZonePath("instances/vm/stop"))).Status);
+
+        StandIn.SetInstanceStatus(Project, Zone, "vm", status, lasting: TimeSpan.FromMilliseconds(100));
+        await Eventually(async () => await Status("vm") == "TERMINATED", "the instance TERMINATED");
+        await Mutate(HttpMethod.Post, ZonePath("instances/vm/start"));
+        Assert.Equal("RUNNING", await Status("vm"));
+    }
+
+    [Fact]
+    public async Task Pending_is_reported_for_a_while_then_the_instance_boots()
+    {
+        await CreateInstance("vm");
+        StandIn.SetInstanceStatus(Project, Zone, "vm", "PENDING", lasting: TimeSpan.FromSeconds(30));
+        Assert.Equal("PENDING", await Status("vm"));
+        Assert.Equal("resourceNotReady", (await Post(ZonePath("instances/vm/start"))).Reason);
+
+        StandIn.SetInstanceStatus(Project, Zone, "vm", "PENDING", lasting: TimeSpan.FromMilliseconds(100));
+        await Eventually(async () => await Status("vm") == "RUNNING", "the instance RUNNING");
+        Assert.StartsWith("203.0.113.", NatIp((await Get(ZonePath("instances/vm"))).Body));
+    }
+
+    [Fact]
     public async Task Delete_shows_stopping_until_done()
     {
         await CreateInstance("vm");

@@ -51,6 +51,53 @@ public sealed class LoadBalancingBehaviourTests : StandInTestBase
     }
 
     [Fact]
+    public async Task Removing_an_instance_that_is_not_a_member_is_400_and_changes_nothing()
+    {
+        await CreateInstance("a", accessConfig: false);
+        await CreateInstance("outsider", accessConfig: false);
+        await CreatePool("tp", null, "a");
+
+        var answer = await Post(RegionPath("targetPools/tp/removeInstance"), new JsonObject
+        {
+            ["instances"] = new JsonArray(new JsonObject { ["instance"] = $"zones/{Zone}/instances/a" }, new JsonObject { ["instance"] = $"zones/{Zone}/instances/outsider" }),
+        });
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("invalid", answer.Reason);
+        Assert.Equal($"Invalid value for field 'resource.instance': 'zones/{Zone}/instances/outsider'. Instance is not currently attached to this target pool.", answer.Message);
+        Assert.Single(await Members("tp"));
+    }
+
+    [Fact]
+    public async Task A_membership_change_while_another_runs_on_the_pool_is_refused_as_not_ready()
+    {
+        await CreateInstance("a", accessConfig: false);
+        await CreateInstance("b", accessConfig: false);
+        await CreatePool("tp", null, "a");
+        StandIn.SetOperationLatency("targetPools.*", TimeSpan.FromSeconds(2)); // the second call surely comes while the first runs
+
+        var add = await Post(RegionPath("targetPools/tp/addInstance"), new JsonObject
+        {
+            ["instances"] = new JsonArray(new JsonObject { ["instance"] = $"zones/{Zone}/instances/b" }),
+        });
+        var remove = await Post(RegionPath("targetPools/tp/removeInstance"), new JsonObject
+        {
+            ["instances"] = new JsonArray(new JsonObject { ["instance"] = $"zones/{Zone}/instances/a" }),
+        });
+
+        Assert.Equal(200, add.Status);
+        Assert.Equal(400, remove.Status);
+        Assert.Equal("resourceNotReady", remove.Reason);
+        Assert.Equal($"The resource 'projects/{Project}/regions/{Region}/targetPools/tp' is not ready", remove.Message);
+        await WaitDone(add.Body);
+        await Mutate(HttpMethod.Post, RegionPath("targetPools/tp/removeInstance"), new JsonObject
+        {
+            ["instances"] = new JsonArray(new JsonObject { ["instance"] = $"zones/{Zone}/instances/a" }),
+        });
+        Assert.Equal([$"https://www.googleapis.com/compute/beta/projects/{Project}/zones/{Zone}/instances/b"], await Members("tp"));
+    }
+
+    [Fact]
     public async Task Members_must_exist_and_be_in_the_region()
     {
         await CreatePool("tp");

@@ -1,0 +1,54 @@
+using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Model;
+using HaMaster.Gce.Ssh;
+
+namespace HaMaster.Gce;
+
+/// <summary>
+/// How the module reaches a cluster's etcd members. <see cref="GceAccess.Internal"/>: the client URL as
+/// is. <see cref="GceAccess.External"/>: one SSH tunnel per replica (<see cref="GceTunneledEtcdGateway"/>)
+/// to its external address, read from the VM, forwarding to its etcd client port, with the cluster's
+/// module key. The server must present a host key the VM published in its guest attributes; while it
+/// has published none, the key seen first is pinned in the replica's provider data
+/// (<see cref="SshHostKeyKey"/>) and required after.
+/// </summary>
+internal sealed class GceEtcdAccess(GceComputeConnection connection, GceKeyFiles keys, GceProviderOptions options)
+{
+    /// <summary>In a replica's provider data: the SSH host key fingerprint seen first (pinned after).</summary>
+    public const string SshHostKeyKey = "sshHostKey";
+
+    /// <summary>
+    /// A gateway to <paramref name="cluster"/>'s etcd members; each tunnel it opens reports the host key
+    /// it was opened with to <paramref name="hostKeySeen"/>, to be pinned.
+    /// </summary>
+    public IEtcdGateway Open(ClusterState cluster, GceClusterSettings settings, EtcdCredentials credentials, Action<ReplicaRecord, string> hostKeySeen)
+    {
+        if (settings.Access == GceAccess.Internal) return new EtcdGateway(credentials);
+        return new GceTunneledEtcdGateway(credentials, (endpoint, cancellationToken) => OpenTunnelAsync(cluster, settings.Location, endpoint, hostKeySeen, cancellationToken));
+    }
+
+    private async Task<SshTunnel> OpenTunnelAsync(ClusterState cluster, GceLocation location, string endpoint, Action<ReplicaRecord, string> hostKeySeen, CancellationToken cancellationToken)
+    {
+        var replica = cluster.Replicas.FirstOrDefault(r => string.Equals(r.ClientUrl, endpoint, StringComparison.OrdinalIgnoreCase))
+                      ?? throw GceErrors.NoReplicaWithEndpoint(cluster.Name, endpoint);
+        var compute = await connection.GetAsync(cancellationToken).ConfigureAwait(false);
+        var (instance, published) = await GceErrors.TranslateAsync($"read the VM and host keys of replica {replica.Name}", replica.Name, async () =>
+        {
+            var instance = compute.Instances.Get(location.Project, replica.Zone, replica.Name).ExecuteAsync(cancellationToken);
+            var published = PublishedHostKeys.FingerprintsAsync(compute, location.Project, replica.Zone, replica.Name, cancellationToken);
+            return (await instance.ConfigureAwait(false), await published.ConfigureAwait(false));
+        }).ConfigureAwait(false);
+        var host = GceReplicaInstance.ExternalAddress(instance) ?? throw GceErrors.NoExternalAddress(replica.Name, instance.Status);
+        var pinned = replica.ProviderData.GetValueOrDefault(SshHostKeyKey);
+        var tunnel = await SshTunnel.OpenAsync(new SshTunnelOptions
+        {
+            Host = host,
+            User = options.SshUser,
+            Key = keys.SshKey(cluster.Name),
+            RemoteHost = replica.InternalAddress,
+            TrustedHostKeyFingerprints = published.Count > 0 ? published : pinned is null ? [] : [pinned],
+        }, cancellationToken).ConfigureAwait(false);
+        hostKeySeen(replica, tunnel.HostKeyFingerprint);
+        return tunnel;
+    }
+}
