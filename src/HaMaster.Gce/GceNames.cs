@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace HaMaster.Gce;
 
-/// <summary>kube-up-compatible names of a cluster's Compute Engine resources (DESIGN §6).</summary>
+/// <summary>kube-up-compatible names of a cluster's Compute Engine resources (docs/design.md §6).</summary>
 public static partial class GceNames
 {
     public static string Master(string cluster) => $"{cluster}-master";

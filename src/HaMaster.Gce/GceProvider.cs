@@ -12,13 +12,13 @@ using LoadBalancerView = HaMaster.LoadBalancer;
 namespace HaMaster.Gce;
 
 /// <summary>
-/// Replicas as Compute Engine VMs, with kube-up's resource names (DESIGN §6). A facade: each call reads
+/// Replicas as Compute Engine VMs, with kube-up's resource names (docs/design.md §6). A facade: each call reads
 /// the cluster's settings once (<see cref="GceClusterSettings"/>) and hands the work to the part that
 /// knows it: the cluster address and firewalls (<see cref="GceClusterAddress"/>), replica VMs
 /// (<see cref="GceReplicaVms"/>), the frontend (<see cref="GceFrontend"/>), etcd access
 /// (<see cref="GceEtcdAccess"/>) and the module's key files (<see cref="GceKeyFiles"/>). Failures are
-/// reported as <see cref="GceErrors"/> say. What the provider learns about a replica is written into
-/// the engine's record in one place, <see cref="Record"/>.
+/// reported as <see cref="GceErrors"/> say. What it learns about a replica (its external address, a
+/// pinned SSH host key) it reports as a <see cref="ReplicaObservation"/>; the engine records it.
 /// </summary>
 public sealed class GceProvider : IReplicaProvider, IDisposable
 {
@@ -100,14 +100,14 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
 
     // ----- replicas -------------------------------------------------------------------------------
 
-    /// <summary>Creates or starts the replica's VM and returns once it is RUNNING; records its external address.</summary>
-    public async Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
+    /// <summary>Creates or starts the replica's VM and returns once it is RUNNING, with the external address it has.</summary>
+    public async Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
     {
         var settings = Settings(cluster);
         var compute = await _compute.GetAsync(cancellationToken).ConfigureAwait(false);
         var metadata = GceReplicaInstance.Metadata(cluster, replica, bootstrap, certificates, settings, _keys, _options.SshUser);
         var running = await new GceReplicaVms(compute, settings, _options).StartAsync(cluster, replica, metadata, cancellationToken).ConfigureAwait(false);
-        Record(replica, new GceReplicaChange.ExternalAddressSeen(GceReplicaInstance.ExternalAddress(running)));
+        return ReplicaObservation.OfExternalAddress(replica.Name, GceReplicaInstance.ExternalAddress(running));
     }
 
     /// <summary>Stops the VM; <paramref name="graceful"/> makes no difference (Compute Engine has no hard kill).</summary>
@@ -152,8 +152,9 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     // ----- etcd, keys -----------------------------------------------------------------------------
 
     /// <summary>A gateway to the replicas' etcd members, direct or through SSH tunnels (<see cref="GceEtcdAccess"/>).</summary>
-    public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials) =>
-        _etcd.Open(cluster, Settings(cluster), credentials, (replica, hostKey) => Record(replica, new GceReplicaChange.SshHostKeySeen(hostKey)));
+    public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials, Action<ReplicaObservation> observed) =>
+        _etcd.Open(cluster, Settings(cluster), credentials,
+            (replica, hostKey) => observed(ReplicaObservation.OfProviderData(replica.Name, GceEtcdAccess.SshHostKeyKey, hostKey)));
 
     /// <inheritdoc cref="GceKeyFiles.Folder"/>
     public string GceDirectory(string cluster) => _keys.Folder(cluster);
@@ -165,25 +166,6 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public string ServiceAccountKey(string cluster) => _keys.ServiceAccountKey(cluster);
 
     // ----- helpers --------------------------------------------------------------------------------
-
-    /// <summary>
-    /// The one place the provider writes into the engine's records: the external address a started VM
-    /// has (<see cref="ReplicaRecord.ExternalAddress"/>), and the host key an SSH tunnel was opened with
-    /// (the replica's provider data, <see cref="GceEtcdAccess.SshHostKeyKey"/>). Meant to become "the
-    /// provider returns what changed and the engine records it".
-    /// </summary>
-    private static void Record(ReplicaRecord replica, GceReplicaChange change)
-    {
-        switch (change)
-        {
-            case GceReplicaChange.ExternalAddressSeen seen:
-                replica.ExternalAddress = seen.Address;
-                break;
-            case GceReplicaChange.SshHostKeySeen seen:
-                replica.ProviderData[GceEtcdAccess.SshHostKeyKey] = seen.Fingerprint;
-                break;
-        }
-    }
 
     private static MasterInstance Master(ReplicaRecord replica) => new(replica.Name, replica.Zone);
 

@@ -66,7 +66,7 @@ public sealed class LocalProvider : IReplicaProvider
             $"Cluster '{cluster.Name}' has no free loopback address left.", "Remove replicas you do not need.", cluster.Name);
     }
 
-    public async Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
+    public async Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
     {
         var layout = Layout(cluster, replica);
         Directory.CreateDirectory(layout.Directory);
@@ -82,6 +82,7 @@ public sealed class LocalProvider : IReplicaProvider
 
         await WaitListeningAsync(replica, etcd, Ports.EtcdClient, layout.EtcdLog, "etcd", cancellationToken).ConfigureAwait(false);
         await WaitListeningAsync(replica, endpoint, Ports.Api, layout.EndpointLog, "API endpoint", cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>
@@ -200,7 +201,7 @@ public sealed class LocalProvider : IReplicaProvider
         };
     }
 
-    public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials) => new EtcdGateway(credentials);
+    public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials, Action<ReplicaObservation> observed) => new EtcdGateway(credentials);
 
     private LoadBalancerSpec Spec(ClusterState cluster, string clusterCaFile) => new(
         cluster.Address, Ports.Api,

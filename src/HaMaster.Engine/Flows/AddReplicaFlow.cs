@@ -87,8 +87,7 @@ public sealed class AddReplicaFlow : Flow
     /// <summary>Finishes a promoted join: the replica (re)started, made active and put behind the cluster address.</summary>
     public override async Task FinishAsync(CancellationToken cancellationToken)
     {
-        await Session.Provider.StartReplicaAsync(Session.State, Replica, StartReplicaFlow.ExistingClusterBootstrap(Session.State),
-            Session.Pki.FilesFor(Replica.Name), cancellationToken).ConfigureAwait(false);
+        await Session.StartReplicaAsync(Replica, StartReplicaFlow.ExistingClusterBootstrap(Session.State), cancellationToken).ConfigureAwait(false);
         Replica.Phase = ReplicaPhase.Active;
         Session.Save();
         await Session.Provider.ReconcileFrontendAsync(Session.State, Session.Pki.ClusterCaFile, cancellationToken).ConfigureAwait(false);
@@ -165,7 +164,7 @@ public sealed class AddReplicaFlow : Flow
         var initial = members.Where(m => m.IsStarted).Select(m => KeyValuePair.Create(m.Name, m.PeerUrls[0]))
             .Append(KeyValuePair.Create(Replica.Name, Replica.PeerUrl))
             .ToList();
-        await Session.Provider.StartReplicaAsync(Session.State, Replica, new EtcdBootstrap(initial, NewCluster: false), Session.Pki.FilesFor(Replica.Name), cancellationToken).ConfigureAwait(false);
+        await Session.StartReplicaAsync(Replica, new EtcdBootstrap(initial, NewCluster: false), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PromoteAsync(CancellationToken cancellationToken)

@@ -42,10 +42,29 @@ public sealed class ClusterSession : IDisposable
     public EngineOptions Options { get; }
     public string Name => State.Name;
 
-    public IEtcdGateway Etcd => _etcd ??= Provider.OpenEtcd(State, Pki.LoadEtcdCredentials());
+    public IEtcdGateway Etcd => _etcd ??= Provider.OpenEtcd(State, Pki.LoadEtcdCredentials(), Record);
     public IApiProbe Api => _api ??= _openApiProbe(Pki.LoadClusterCa(), Options.ProbeTimeout);
 
-    public void Save() => Store.Save(State);
+    public void Save()
+    {
+        lock (State) Store.Save(State);
+    }
+
+    /// <summary>
+    /// Keeps what the provider observed about a replica in its record (saved with the next change);
+    /// a replica the state no longer has is ignored.
+    /// </summary>
+    public void Record(ReplicaObservation observation)
+    {
+        lock (State) State.FindReplica(observation.Replica)?.Apply(observation);
+    }
+
+    /// <summary>Starts (or restarts) a replica through the provider and records what it observed.</summary>
+    public async Task StartReplicaAsync(ReplicaRecord replica, EtcdBootstrap bootstrap, CancellationToken cancellationToken)
+    {
+        var observation = await Provider.StartReplicaAsync(State, replica, bootstrap, Pki.FilesFor(replica.Name), cancellationToken).ConfigureAwait(false);
+        if (observation is not null) Record(observation);
+    }
 
     public void Reload() => State = Store.Load(State.Name);
 

@@ -61,9 +61,7 @@ public sealed class CreateClusterFlow : Flow
     }
 
     private Task StartAsync(CancellationToken cancellationToken) =>
-        Session.Provider.StartReplicaAsync(Session.State, _first,
-            new EtcdBootstrap([KeyValuePair.Create(_first.Name, _first.PeerUrl)], NewCluster: true),
-            Session.Pki.FilesFor(_first.Name), cancellationToken);
+        Session.StartReplicaAsync(_first, new EtcdBootstrap([KeyValuePair.Create(_first.Name, _first.PeerUrl)], NewCluster: true), cancellationToken);
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {

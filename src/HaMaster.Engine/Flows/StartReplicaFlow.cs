@@ -20,8 +20,7 @@ public sealed class StartReplicaFlow : Flow
         Steps =
         [
             new("check-data", "Check that it still has its data", RefuseLostDataAsync),
-            new("start", "Start its etcd member and API endpoint", ct => session.Provider.StartReplicaAsync(
-                session.State, replica, ExistingClusterBootstrap(session.State), session.Pki.FilesFor(replica.Name), ct)),
+            new("start", "Start its etcd member and API endpoint", ct => session.StartReplicaAsync(replica, ExistingClusterBootstrap(session.State), ct)),
             new("load-balancer", "Put it behind the cluster address", ct => session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, ct)),
             new("wait-ready", "Wait until it is healthy, when a quorum runs", WaitHealthyAsync),
         ];

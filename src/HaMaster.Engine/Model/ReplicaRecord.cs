@@ -14,6 +14,13 @@ public sealed class ReplicaRecord
     public Dictionary<string, string> ProviderData { get; init; } = new();
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Keeps what a provider observed about this replica.</summary>
+    public void Apply(Providers.ReplicaObservation observation)
+    {
+        if (observation.ExternalAddressSeen) ExternalAddress = observation.ExternalAddress;
+        foreach (var (key, value) in observation.ProviderData) ProviderData[key] = value;
+    }
+
     public string PeerUrl => $"https://{InternalAddress}:{Ports.EtcdPeer}";
     public string ClientUrl => $"https://{InternalAddress}:{Ports.EtcdClient}";
 }

@@ -39,8 +39,11 @@ public interface IReplicaProvider
 
     string AllocateReplicaAddress(ClusterState cluster);
 
-    /// <summary>Starts (or restarts) the replica's etcd member and API endpoint and returns once they run.</summary>
-    Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts (or restarts) the replica's etcd member and API endpoint and returns once they run, with
+    /// what it learnt about the replica that its record keeps (null: nothing).
+    /// </summary>
+    Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken);
 
     /// <summary>Stops the replica: a crash (kill) unless <paramref name="graceful"/>.</summary>
     Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken);
@@ -62,5 +65,9 @@ public interface IReplicaProvider
 
     Task<LoadBalancer?> InspectLoadBalancerAsync(ClusterState cluster, CancellationToken cancellationToken);
 
-    IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials);
+    /// <summary>
+    /// A gateway to the cluster's etcd members. What the provider learns about a replica while
+    /// reaching it (a pinned host key) goes to <paramref name="observed"/>, for the engine to record.
+    /// </summary>
+    IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials, Action<ReplicaObservation> observed);
 }

@@ -41,7 +41,7 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
     public string AllocateReplicaAddress(ClusterState cluster) =>
         Enumerable.Range(2, 250).Select(i => $"127.77.0.{i}").First(a => cluster.Replicas.All(r => r.InternalAddress != a));
 
-    public Task StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
+    public Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
     {
         world.Record($"start {replica.Name}");
         if (!world.Machines.TryGetValue(replica.Name, out var machine))
@@ -50,7 +50,7 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
         var member = world.Members.FirstOrDefault(m => m.PeerUrl == replica.PeerUrl);
         if (member is null && bootstrap.NewCluster) world.Members.Add(member = new FakeMember(world.NewMemberId(), replica.PeerUrl));
         if (member is not null) member.Name = replica.Name;
-        return Task.CompletedTask;
+        return Task.FromResult<ReplicaObservation?>(ReplicaObservation.OfExternalAddress(replica.Name, machine.ExternalAddress));
     }
 
     public Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken)
@@ -107,5 +107,5 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
         });
     }
 
-    public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials) => new FakeEtcdGateway(world);
+    public IEtcdGateway OpenEtcd(ClusterState cluster, EtcdCredentials credentials, Action<ReplicaObservation> observed) => new FakeEtcdGateway(world);
 }

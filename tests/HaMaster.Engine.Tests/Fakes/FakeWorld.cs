@@ -85,6 +85,9 @@ public sealed class FakeWorld
 
 public sealed record FakeMachine(string Name, string Address)
 {
+    /// <summary>Where the machine is reached from outside (a documentation range, never a target).</summary>
+    public string ExternalAddress => "198.51.100." + Address.Split('.')[3];
+
     public bool Running { get; set; }
 }
 

@@ -203,6 +203,7 @@ public sealed class InterruptedFlowTests : IDisposable
         Assert.Equal(names, _world.Machines.Values.Where(m => m.Running).Select(m => m.Name).Order());
         Assert.Equal(names, _world.Members.Where(m => !m.IsLearner).Select(m => m.Name).Order());
         Assert.Equal(names.Count, _world.Members.Count);
+        Assert.All(state.Replicas, r => Assert.Equal(_world.Machines[r.Name].ExternalAddress, r.ExternalAddress));
         Assert.Equal(names, _world.Frontend.Order());
         Assert.True(_world.AddressReserved);
     }

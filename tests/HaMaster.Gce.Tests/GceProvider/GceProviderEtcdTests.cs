@@ -15,11 +15,11 @@ public sealed class GceProviderEtcdTests : GceProviderTestBase
         var state = await NewClusterAsync();
         using var credentials = Credentials();
 
-        using (var direct = Provider.OpenEtcd(state, credentials.Value))
+        using (var direct = Provider.OpenEtcd(state, credentials.Value, _ => { }))
             Assert.IsType<EtcdGateway>(direct);
 
         state.ProviderData[GceClusterSettings.AccessKey] = nameof(GceAccess.External);
-        using var tunneled = Assert.IsType<GceTunneledEtcdGateway>(Provider.OpenEtcd(state, credentials.Value));
+        using var tunneled = Assert.IsType<GceTunneledEtcdGateway>(Provider.OpenEtcd(state, credentials.Value, _ => { }));
         var error = await Assert.ThrowsAsync<HaException>(() => tunneled.ListMembersAsync("https://10.128.15.200:2379", CancellationToken.None));
         Assert.Equal(ErrorIds.ReplicaNotFound, error.ErrorId);
         Assert.Empty(tunneled.OpenEndpoints);

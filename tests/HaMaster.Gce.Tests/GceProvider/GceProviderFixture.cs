@@ -79,7 +79,8 @@ public abstract class GceProviderTestBase : IAsyncLifetime
     {
         var replica = new ReplicaRecord { Name = name, Zone = zone, InternalAddress = Provider.AllocateReplicaAddress(state), Phase = ReplicaPhase.Joining };
         state.Replicas.Add(replica);
-        await Provider.StartReplicaAsync(state, replica, Bootstrap(state), Certificates(replica.Name), CancellationToken.None);
+        var observed = await Provider.StartReplicaAsync(state, replica, Bootstrap(state), Certificates(replica.Name), CancellationToken.None);
+        if (observed is not null) replica.Apply(observed);
         replica.Phase = phase;
         return replica;
     }
