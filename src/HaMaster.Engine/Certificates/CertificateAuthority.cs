@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
@@ -8,8 +7,6 @@ using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.OpenSsl;
-using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using Org.BouncyCastle.X509.Extension;
@@ -39,8 +36,8 @@ public sealed class CertificateAuthority
         _certificate = certificate;
         _privateKey = privateKey;
         _keyIdentifier = KeyIdentifierOf(certificate);
-        CertificatePem = ToCertificatePem(certificate);
-        PrivateKeyPem = ToPrivateKeyPem(privateKey);
+        CertificatePem = BouncyCastlePem.ToCertificatePem(certificate);
+        PrivateKeyPem = BouncyCastlePem.ToPrivateKeyPem(privateKey);
     }
 
     public string CertificatePem { get; }
@@ -80,15 +77,15 @@ public sealed class CertificateAuthority
         ArgumentException.ThrowIfNullOrWhiteSpace(certificatePem);
         ArgumentException.ThrowIfNullOrWhiteSpace(privateKeyPem);
 
-        BcCertificate certificate = ReadCertificate(certificatePem);
-        AsymmetricKeyParameter privateKey = ReadPrivateKey(privateKeyPem);
+        BcCertificate certificate = BouncyCastlePem.ReadCertificate(certificatePem);
+        AsymmetricKeyParameter privateKey = BouncyCastlePem.ReadPrivateKey(privateKeyPem);
 
         if (certificate.GetBasicConstraints() < 0)
         {
             throw new ArgumentException("The certificate is not a certificate authority (BasicConstraints CA is not set).", nameof(certificatePem));
         }
 
-        if (!KeyBelongsToCertificate(privateKey, certificate))
+        if (!BouncyCastlePem.KeyBelongsToCertificate(privateKey, certificate))
         {
             throw new ArgumentException("The private key does not belong to the certificate.", nameof(privateKeyPem));
         }
@@ -140,7 +137,7 @@ public sealed class CertificateAuthority
         }
 
         BcCertificate certificate = generator.Generate(SignatureFactory(_privateKey, random));
-        return new IssuedCertificate(ToCertificatePem(certificate), ToPrivateKeyPem(keyPair.Private));
+        return new IssuedCertificate(BouncyCastlePem.ToCertificatePem(certificate), BouncyCastlePem.ToPrivateKeyPem(keyPair.Private));
     }
 
     private static void Validate(CertificateRequestSpec spec)
@@ -209,11 +206,7 @@ public sealed class CertificateAuthority
     }
 
     private static ISignatureFactory SignatureFactory(AsymmetricKeyParameter signingKey, SecureRandom random) =>
-        new Asn1SignatureFactory(SignatureAlgorithmFor(signingKey), signingKey, random);
-
-    // A loaded authority may have been made elsewhere with an RSA key.
-    private static string SignatureAlgorithmFor(AsymmetricKeyParameter key) =>
-        key is RsaKeyParameters ? "SHA256WITHRSA" : "SHA256WITHECDSA";
+        new Asn1SignatureFactory(BouncyCastlePem.SignatureAlgorithmFor(signingKey), signingKey, random);
 
     private static BigInteger RandomSerialNumber(SecureRandom random)
     {
@@ -249,68 +242,4 @@ public sealed class CertificateAuthority
             : SubjectKeyIdentifier.GetInstance(Asn1Object.FromByteArray(extension.GetOctets()));
         return identifier.GetKeyIdentifier();
     }
-
-    private static bool KeyBelongsToCertificate(AsymmetricKeyParameter privateKey, BcCertificate certificate)
-    {
-        byte[] probe = RandomNumberGenerator.GetBytes(32);
-        string algorithm = SignatureAlgorithmFor(privateKey);
-        try
-        {
-            ISigner signer = SignerUtilities.GetSigner(algorithm);
-            signer.Init(true, privateKey);
-            signer.BlockUpdate(probe, 0, probe.Length);
-            byte[] signature = signer.GenerateSignature();
-
-            ISigner verifier = SignerUtilities.GetSigner(algorithm);
-            verifier.Init(false, certificate.GetPublicKey());
-            verifier.BlockUpdate(probe, 0, probe.Length);
-            return verifier.VerifySignature(signature);
-        }
-        catch (InvalidKeyException)
-        {
-            return false;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private static BcCertificate ReadCertificate(string certificatePem)
-    {
-        object? pemObject = ReadPemObject(certificatePem, nameof(certificatePem));
-        return pemObject as BcCertificate
-            ?? throw new ArgumentException("The PEM text does not start with a CERTIFICATE block.", nameof(certificatePem));
-    }
-
-    private static AsymmetricKeyParameter ReadPrivateKey(string privateKeyPem)
-    {
-        object? pemObject = ReadPemObject(privateKeyPem, nameof(privateKeyPem));
-        AsymmetricKeyParameter? key = pemObject switch
-        {
-            AsymmetricCipherKeyPair pair => pair.Private,
-            AsymmetricKeyParameter { IsPrivate: true } privateKey => privateKey,
-            _ => null,
-        };
-        return key ?? throw new ArgumentException("The PEM text does not hold an unencrypted private key.", nameof(privateKeyPem));
-    }
-
-    private static object? ReadPemObject(string pem, string parameterName)
-    {
-        try
-        {
-            using var reader = new StringReader(pem);
-            return new PemReader(reader).ReadObject();
-        }
-        catch (Exception exception) when (exception is IOException or PemException or InvalidOperationException)
-        {
-            throw new ArgumentException($"The PEM text could not be read: {exception.Message}", parameterName, exception);
-        }
-    }
-
-    private static string ToCertificatePem(BcCertificate certificate) =>
-        PemEncoding.WriteString("CERTIFICATE", certificate.GetEncoded()) + "\n";
-
-    private static string ToPrivateKeyPem(AsymmetricKeyParameter privateKey) =>
-        PemEncoding.WriteString("PRIVATE KEY", PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetEncoded()) + "\n";
 }
