@@ -55,7 +55,6 @@ public static class DetachedProcess
             // While a process replaces itself (exec), its command line reads empty for a few
             // milliseconds: ask again rather than calling a live process dead.
             // (Kernel threads always read empty: a scan of every process does not wait on them.)
-            // (Only between two reads: a scan that reads once must not sleep on every kernel thread.)
             var attempts = retryWhileExecuting ? 50 : 1;
             for (var attempt = 1; ; attempt++)
             {
@@ -84,7 +83,8 @@ public static class DetachedProcess
         var found = new List<int>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(entry), out var pid) && pid != Environment.ProcessId && IsRunning(pid, marker, retryWhileExecuting: false))
+            if (int.TryParse(Path.GetFileName(entry), out var pid) && pid != Environment.ProcessId
+                && IsRunning(pid, marker, retryWhileExecuting: !IsKernelThread(pid)))
                 found.Add(pid);
         }
         return found;
@@ -129,8 +129,19 @@ public static class DetachedProcess
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
     }
 
-    // Fields of /proc/<pid>/stat counted from the state, the first after the parenthesised name (proc(5): fields 20 and 22).
+    /// <summary>
+    /// A kernel thread's command line always reads empty; a user process's reads empty only while it
+    /// replaces itself (setsid, then exec), and a scan that skipped it then would miss a process
+    /// started a moment before (seen under load: a leftover not stopped).
+    /// </summary>
+    private static bool IsKernelThread(int pid) =>
+        StatField(pid, FlagsField) is { } flags && uint.TryParse(flags, out var value) && (value & KernelThreadFlag) != 0;
+
+    private const uint KernelThreadFlag = 0x00200000; // PF_KTHREAD
+
+    // Fields of /proc/<pid>/stat counted from the state, the first after the parenthesised name (proc(5): fields 9, 20 and 22).
     private const int StateField = 0;
+    private const int FlagsField = 6;
     private const int ThreadsField = 17;
     private const int StartTimeField = 19;
 
