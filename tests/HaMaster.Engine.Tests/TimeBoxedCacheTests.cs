@@ -1,3 +1,4 @@
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests;
@@ -22,7 +23,8 @@ public sealed class TimeBoxedCacheTests
 
         release.Set();
         string[]? zones = null;
-        Assert.True(SpinWait.SpinUntil(() => (zones = cache.Get("gce/europe-west1", Fetch, TimeSpan.FromMilliseconds(100))) is not null, TimeSpan.FromSeconds(10)));
+        Eventually.Holds("the released fetch's answer is served",
+            () => (zones = cache.Get("gce/europe-west1", Fetch, TimeSpan.FromMilliseconds(100))) is not null, TimeSpan.FromSeconds(10));
         Assert.Equal(["europe-west1-b", "europe-west1-c"], zones!);
         Assert.Equal(1, fetches);
     }
@@ -40,6 +42,7 @@ public sealed class TimeBoxedCacheTests
     {
         var cache = new TimeBoxedCache<string>(TimeSpan.Zero);
         Assert.Equal("first", cache.Get("k", () => Task.FromResult("first"), TimeSpan.FromSeconds(5)));
-        Assert.True(SpinWait.SpinUntil(() => cache.Get("k", () => Task.FromResult("second"), TimeSpan.FromSeconds(5)) == "second", TimeSpan.FromSeconds(10)));
+        Eventually.Holds("the stale answer is replaced",
+            () => cache.Get("k", () => Task.FromResult("second"), TimeSpan.FromSeconds(5)) == "second", TimeSpan.FromSeconds(10));
     }
 }

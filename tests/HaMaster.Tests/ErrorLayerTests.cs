@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HaMaster.Local.Processes;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -66,7 +67,7 @@ public sealed class ErrorLayerTests : IDisposable
             """;
         using (var removal = new RunnerProcess(_ps.Home, script, new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "member-remove:600", ["HAMASTER_DRILL_RELEASE"] = release }))
         {
-            Eventually.True(() => ClusterStateFile.PendingStep(_ps.Home, "et") == "member-remove", TimeSpan.FromSeconds(60), "the removal to reach member-remove");
+            Eventually.Holds("the removal to reach member-remove", () => ClusterStateFile.PendingStep(_ps.Home, "et") == "member-remove", TimeSpan.FromSeconds(60));
             etcds.ForEach(pid => DetachedProcess.Signal(pid, Signals.Stop));
             try
             {

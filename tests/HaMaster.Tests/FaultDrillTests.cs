@@ -1,6 +1,7 @@
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Pki;
 using HaMaster.Local.Processes;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -62,11 +63,11 @@ public sealed class FaultDrillTests : IDisposable
             }
         });
 
-        Eventually.True(() => Count() >= 20, TimeSpan.FromSeconds(30), "writes before the crash");
+        Eventually.Holds("writes before the crash", () => Count() >= 20, TimeSpan.FromSeconds(30));
         foreach (var pid in DetachedProcess.FindByMarker($"--data-dir={Path.Combine(ClusterFolder("wl"), "replicas", leader.Name, "etcd-data")}"))
             DetachedProcess.Signal(pid, 9);
         killedAt = Count();
-        Eventually.True(() => Count() >= killedAt + 20, TimeSpan.FromSeconds(60), "writes to go on after the leader's crash");
+        Eventually.Holds("writes to go on after the leader's crash", () => Count() >= killedAt + 20, TimeSpan.FromSeconds(60));
         stop.Cancel();
         await writer;
 

@@ -1,4 +1,5 @@
 using HaMaster.Local.Processes;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -13,7 +14,7 @@ public sealed class InterruptionTests : IDisposable
         _ps.Run("New-HaCluster -Name cut", throwOnError: true);
         using (var runner = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster cut", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "start:600" }))
         {
-            Eventually.True(() => PendingStep("cut") == "start", TimeSpan.FromSeconds(60), "the add to reach its start step");
+            Eventually.Holds("the add to reach its start step", () => PendingStep("cut") == "start", TimeSpan.FromSeconds(60));
             runner.Kill();
             runner.WaitForExit(TimeSpan.FromSeconds(30));
         }
@@ -40,9 +41,9 @@ public sealed class InterruptionTests : IDisposable
         var release = Path.Combine(_ps.Home, "release");
         using var first = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster duo",
             new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "promote:600", ["HAMASTER_DRILL_RELEASE"] = release });
-        Eventually.True(() => PendingStep("duo") == "promote", TimeSpan.FromSeconds(60), "the first add to hold the lock");
+        Eventually.Holds("the first add to hold the lock", () => PendingStep("duo") == "promote", TimeSpan.FromSeconds(60));
         using var second = new RunnerProcess(_ps.Home, "Add-MasterReplica -Cluster duo -Verbose");
-        Eventually.True(() => second.Output.Contains("Waiting for another HaMaster command"), TimeSpan.FromSeconds(60), "the second add to wait for the lock");
+        Eventually.Holds("the second add to wait for the lock", () => second.Output.Contains("Waiting for another HaMaster command"), TimeSpan.FromSeconds(60));
         File.WriteAllText(release, "");
         Assert.Equal(0, first.WaitForExit(TimeSpan.FromMinutes(2)));
         Assert.Equal(0, second.WaitForExit(TimeSpan.FromMinutes(2)));

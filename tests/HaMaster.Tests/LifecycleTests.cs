@@ -1,6 +1,7 @@
 using System.Net.Http;
 using HaMaster.Engine.Certificates;
 using HaMaster.Local.Processes;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -84,18 +85,11 @@ public sealed class LifecycleTests : IDisposable
         var ca = PemFile.LoadCertificate(Directory.GetFiles(_ps.Home, "ca.crt", SearchOption.AllDirectories).Single());
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && TrustValidation.IsTrustedBy(cert, ca, out _) };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        await Eventually.HoldsAsync($"{address}:6443/readyz answers 200", async () =>
         {
-            try
-            {
-                using var response = await client.GetAsync($"https://{address}:6443/readyz");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{address}:6443/readyz did not answer 200");
-            await Task.Delay(50);
-        }
+            using var response = await client.GetAsync($"https://{address}:6443/readyz");
+            return (response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}");
+        }, TimeSpan.FromSeconds(20));
     }
 
     public void Dispose() => _ps.Dispose();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -28,7 +29,7 @@ public static class PackageHostProcess
     {
         var file = Path.Combine(folder, $"script-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(file, script);
-        return Run(Dotnet, [HostAssembly, file], RepositoryRoot, timeout);
+        return Run(DotnetHost.Executable, [HostAssembly, file], RepositoryRoot, timeout);
     }
 
     public static (int ExitCode, string Output) Run(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout)
@@ -60,9 +61,6 @@ public static class PackageHostProcess
         process.WaitForExit();
         lock (output) return (process.ExitCode, output.ToString());
     }
-
-    private static string Dotnet =>
-        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     private static string FindRepositoryRoot()
     {

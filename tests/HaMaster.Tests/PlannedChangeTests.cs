@@ -1,4 +1,5 @@
 using HaMaster.Local.Processes;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -17,7 +18,7 @@ public sealed class PlannedChangeTests : IDisposable
         var leader = LeaderReplica("lead");
 
         using var removal = HeldRemoval("lead", leader, "member-remove");
-        Eventually.True(() => ClusterStateFile.PendingStep(_ps.Home, "lead") == "member-remove", TimeSpan.FromSeconds(60), "the removal to reach its member-remove step");
+        Eventually.Holds("the removal to reach its member-remove step", () => ClusterStateFile.PendingStep(_ps.Home, "lead") == "member-remove", TimeSpan.FromSeconds(60));
 
         var members = _ps.Get<EtcdMember>("Get-EtcdMember lead");
         Assert.Equal(3, members.Count);
@@ -43,7 +44,7 @@ public sealed class PlannedChangeTests : IDisposable
         var crashing = replicas[2].Name;
 
         using var removal = HeldRemoval("late", removed, "recheck");
-        Eventually.True(() => ClusterStateFile.PendingStep(_ps.Home, "late") == "recheck", TimeSpan.FromSeconds(60), "the removal to reach its re-check");
+        Eventually.Holds("the removal to reach its re-check", () => ClusterStateFile.PendingStep(_ps.Home, "late") == "recheck", TimeSpan.FromSeconds(60));
         // While the removal is held past its first health gate, another replica crashes.
         foreach (var pid in DetachedProcess.FindByMarker(Path.Combine(_ps.Home, "clusters", "late", "replicas", crashing)))
             DetachedProcess.Signal(pid, 9);

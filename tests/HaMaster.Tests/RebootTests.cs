@@ -1,6 +1,7 @@
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Pki;
 using HaMaster.Local.Processes;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -22,11 +23,11 @@ public sealed class RebootTests : IDisposable
 
         // As a reboot would: every process of the cluster dies at once.
         foreach (var pid in DetachedProcess.FindByMarker(_ps.Home)) DetachedProcess.Signal(pid, 9);
-        Eventually.True(() => DetachedProcess.FindByMarker(_ps.Home).Count == 0, TimeSpan.FromSeconds(20), "every process to die");
+        Eventually.Holds("every process to die", () => DetachedProcess.FindByMarker(_ps.Home).Count == 0, TimeSpan.FromSeconds(20));
         Assert.Equal("Stopped", _ps.Get<HaCluster>("Get-HaCluster boot").Single().Status);
 
         _ps.Run("Get-MasterReplica boot | Start-MasterReplica", throwOnError: true);
-        Eventually.True(() => _ps.Get<HaCluster>("Get-HaCluster boot").Single().Status == "Healthy", TimeSpan.FromSeconds(60), "the cluster to be healthy again");
+        Eventually.Holds("the cluster to be healthy again", () => _ps.Get<HaCluster>("Get-HaCluster boot").Single().Status == "Healthy", TimeSpan.FromSeconds(60));
 
         using var again = new EtcdGateway(pki.LoadEtcdCredentials());
         for (var i = 0; i < 20; i++)

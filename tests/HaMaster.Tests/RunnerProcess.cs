@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Tests;
 
@@ -13,7 +14,7 @@ public sealed class RunnerProcess : IDisposable
     {
         var file = Path.Combine(home, $"script-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(file, script);
-        var start = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
+        var start = new ProcessStartInfo(DotnetHost.Executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

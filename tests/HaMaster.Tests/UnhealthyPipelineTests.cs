@@ -1,3 +1,5 @@
+using HaMaster.TestSupport;
+
 namespace HaMaster.Tests;
 
 /// <summary>
@@ -27,8 +29,8 @@ public sealed class UnhealthyPipelineTests : IDisposable
             var replacement = Assert.Single(result.Output.OfType<MasterReplica>());
             Assert.NotEqual(leader.Name, replacement.Name);
             List<MasterReplica> replicas = [];
-            Eventually.True(() => (replicas = _ps.Get<MasterReplica>("Get-MasterReplica un")).All(r => r.Healthy), TimeSpan.FromSeconds(30),
-                $"round {round}: every replica healthy after the repair");
+            Eventually.Holds($"round {round}: every replica healthy after the repair",
+                () => (replicas = _ps.Get<MasterReplica>("Get-MasterReplica un")).All(r => r.Healthy), TimeSpan.FromSeconds(30));
             Assert.Equal(3, replicas.Count);
             Assert.DoesNotContain(replicas, r => r.Name == leader.Name);
         }
@@ -45,8 +47,9 @@ public sealed class UnhealthyPipelineTests : IDisposable
         var seen = _ps.Get<MasterReplica>("Get-MasterReplica nq");
         Assert.Equal(replicas.Take(2).Select(r => r.Name).Order(), seen.Where(r => r.Unhealthy).Select(r => r.Name).Order());
         HaCluster? cluster = null;
-        Eventually.True(() => (cluster = _ps.Get<HaCluster>("Get-HaCluster nq").Single()).Problems.Any(p => p.Contains("no leader", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(30), "the survivor to see that etcd has no leader");
+        Eventually.Holds("the survivor to see that etcd has no leader",
+            () => (cluster = _ps.Get<HaCluster>("Get-HaCluster nq").Single()).Problems.Any(p => p.Contains("no leader", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30));
         Assert.Equal("NoQuorum", cluster!.Status);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
@@ -10,12 +11,12 @@ namespace HaMaster.Engine.Tests.Endpoint;
 public sealed class EndpointQuorumTests : IAsyncLifetime, IDisposable
 {
     private readonly string workDirectory = Directory.CreateTempSubdirectory("hamaster-endpoint-test-").FullName;
-    private readonly TestPki pki;
+    private readonly TestCertificateAuthority pki;
     private readonly EtcdTestMember[] members;
 
     public EndpointQuorumTests()
     {
-        pki = TestPki.Create(workDirectory, "quorum");
+        pki = new TestCertificateAuthority("quorum", workDirectory);
         members = Enumerable.Range(0, 3).Select(_ => new EtcdTestMember(pki, workDirectory)).ToArray();
     }
 
@@ -45,8 +46,8 @@ public sealed class EndpointQuorumTests : IAsyncLifetime, IDisposable
     public async Task Readyz_fails_on_a_member_without_quorum_even_though_it_still_serves_local_reads()
     {
         EtcdTestMember survivor = members[0];
-        IPAddress address = LoopbackAddresses.Next();
-        TestPki.PemPair certificate = pki.Issue($"endpoint-{address}", address);
+        IPAddress address = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = pki.IssuePem($"endpoint-{address}", address);
         using EndpointUnderTest endpoint = await EndpointUnderTest.StartAsync(
             workDirectory, EndpointUnderTest.ConfigFor(survivor, certificate, address), pki);
         string readyz = EndpointUnderTest.Url(address, "/readyz");

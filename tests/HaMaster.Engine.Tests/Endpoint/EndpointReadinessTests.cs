@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
@@ -17,8 +18,8 @@ public sealed class EndpointReadinessTests : IAsyncLifetime, IDisposable
 
     private async Task<(EndpointUnderTest Endpoint, IPAddress Address)> StartEndpointAsync()
     {
-        IPAddress address = LoopbackAddresses.Next();
-        TestPki.PemPair certificate = etcd.Pki.Issue($"endpoint-{address}", address);
+        IPAddress address = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = etcd.Pki.IssuePem($"endpoint-{address}", address);
         EndpointUnderTest endpoint = await EndpointUnderTest.StartAsync(
             etcd.WorkDirectory, EndpointUnderTest.ConfigFor(etcd.Etcd, certificate, address), etcd.Pki);
         return (endpoint, address);

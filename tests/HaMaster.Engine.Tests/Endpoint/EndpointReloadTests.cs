@@ -1,4 +1,5 @@
 using System.Net;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
@@ -9,9 +10,9 @@ public sealed class EndpointReloadTests(EtcdFixture fixture) : IClassFixture<Etc
     [Fact]
     public async Task Sighup_opens_added_addresses_and_closes_removed_ones_without_interrupting_the_rest()
     {
-        IPAddress first = LoopbackAddresses.Next();
-        IPAddress second = LoopbackAddresses.Next();
-        TestPki.PemPair certificate = fixture.Pki.Issue($"endpoint-{first}", first, second);
+        IPAddress first = LoopbackAddresses.Endpoint.Next();
+        IPAddress second = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = fixture.Pki.IssuePem($"endpoint-{first}", first, second);
         using EndpointUnderTest endpoint = await EndpointUnderTest.StartAsync(
             fixture.WorkDirectory, EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, first), fixture.Pki);
         Assert.True(await TlsTestClient.IsRefusedAsync(EndpointUnderTest.ListenAddress(second)));
@@ -40,8 +41,8 @@ public sealed class EndpointReloadTests(EtcdFixture fixture) : IClassFixture<Etc
     [Fact]
     public async Task Sighup_with_a_broken_config_keeps_serving_the_previous_one()
     {
-        IPAddress address = LoopbackAddresses.Next();
-        TestPki.PemPair certificate = fixture.Pki.Issue($"endpoint-{address}", address);
+        IPAddress address = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = fixture.Pki.IssuePem($"endpoint-{address}", address);
         using EndpointUnderTest endpoint = await EndpointUnderTest.StartAsync(
             fixture.WorkDirectory, EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, address), fixture.Pki);
 

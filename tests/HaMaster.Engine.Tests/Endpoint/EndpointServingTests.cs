@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
@@ -12,8 +13,8 @@ public sealed class EndpointServingTests(EtcdFixture fixture) : IClassFixture<Et
     private async Task<(EndpointUnderTest Endpoint, IPAddress Address)> StartEndpointAsync(
         Action<Dictionary<string, object?>>? adjustConfig = null)
     {
-        IPAddress address = LoopbackAddresses.Next();
-        TestPki.PemPair certificate = fixture.Pki.Issue($"endpoint-{address}", address);
+        IPAddress address = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = fixture.Pki.IssuePem($"endpoint-{address}", address);
         Dictionary<string, object?> config = EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, address);
         adjustConfig?.Invoke(config);
         return (await EndpointUnderTest.StartAsync(fixture.WorkDirectory, config, fixture.Pki), address);
@@ -153,7 +154,7 @@ public sealed class EndpointServingTests(EtcdFixture fixture) : IClassFixture<Et
     [Fact]
     public async Task Readyz_fails_when_etcd_does_not_accept_the_client_certificate()
     {
-        TestPki.PemPair foreignClient = fixture.ForeignPki.Issue($"foreign-client-{Guid.NewGuid():N}");
+        PemPair foreignClient = fixture.ForeignPki.IssuePem($"foreign-client-{Guid.NewGuid():N}");
         var (endpoint, address) = await StartEndpointAsync(config =>
         {
             var etcd = (Dictionary<string, object?>)config["etcd"]!;

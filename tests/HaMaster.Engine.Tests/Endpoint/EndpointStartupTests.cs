@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
@@ -24,8 +25,8 @@ public sealed class EndpointStartupTests(EtcdFixture fixture) : IClassFixture<Et
     [Fact]
     public async Task Unreadable_server_certificate_exits_2_with_a_message_on_stderr()
     {
-        IPAddress address = LoopbackAddresses.Next();
-        TestPki.PemPair certificate = fixture.Pki.Issue($"endpoint-{address}", address);
+        IPAddress address = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = fixture.Pki.IssuePem($"endpoint-{address}", address);
         string garbage = Path.Combine(fixture.WorkDirectory, $"garbage-{Guid.NewGuid():N}.crt");
         File.WriteAllText(garbage, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
         Dictionary<string, object?> config = EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, address);
@@ -43,11 +44,11 @@ public sealed class EndpointStartupTests(EtcdFixture fixture) : IClassFixture<Et
     [Fact]
     public async Task Address_held_without_so_reuseport_exits_1()
     {
-        IPAddress address = LoopbackAddresses.Next();
+        IPAddress address = LoopbackAddresses.Endpoint.Next();
         using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         occupant.Bind(EndpointUnderTest.ListenAddress(address));
         occupant.Listen(1);
-        TestPki.PemPair certificate = fixture.Pki.Issue($"endpoint-{address}", address);
+        PemPair certificate = fixture.Pki.IssuePem($"endpoint-{address}", address);
 
         using EndpointUnderTest endpoint = await EndpointUnderTest.StartAsync(
             fixture.WorkDirectory, EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, address), fixture.Pki, waitUntilListening: false);
@@ -68,8 +69,8 @@ public sealed class EndpointStartupTests(EtcdFixture fixture) : IClassFixture<Et
     [Fact]
     public async Task Run_in_process_serves_until_stop_is_requested_and_then_returns_0()
     {
-        IPAddress address = LoopbackAddresses.Next();
-        TestPki.PemPair certificate = fixture.Pki.Issue($"endpoint-{address}", address);
+        IPAddress address = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = fixture.Pki.IssuePem($"endpoint-{address}", address);
         string configFile = Path.Combine(fixture.WorkDirectory, $"in-process-{Guid.NewGuid():N}.json");
         EndpointUnderTest.WriteConfig(configFile, EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, address));
         var client = TlsTestClient.Trusting(fixture.Pki.CaFile);

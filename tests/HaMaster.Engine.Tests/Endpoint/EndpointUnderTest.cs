@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using HaMaster.TestSupport;
+using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
 
@@ -25,16 +27,12 @@ public sealed class EndpointUnderTest : IDisposable
 
     public static string EndpointDll => Path.Combine(AppContext.BaseDirectory, "HaMaster.Endpoint.dll");
 
-    /// <summary>The dotnet host that runs this test, so the child uses the same runtime.</summary>
-    public static string DotnetHost =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
     public static string Url(IPAddress address, string path) => $"https://{address}:{Port}{path}";
 
     public static IPEndPoint ListenAddress(IPAddress address) => new(address, Port);
 
     /// <summary>Config content as the launcher writes it; fields can be overridden for negative tests.</summary>
-    public static Dictionary<string, object?> ConfigFor(EtcdTestMember etcd, TestPki.PemPair serverCertificate, params IPAddress[] listen) => new()
+    public static Dictionary<string, object?> ConfigFor(EtcdTestMember etcd, PemPair serverCertificate, params IPAddress[] listen) => new()
     {
         ["replica"] = "test-master-" + listen[0].GetAddressBytes()[3],
         ["listen"] = listen.Select(address => $"{address}:{Port}").ToArray(),
@@ -60,7 +58,7 @@ public sealed class EndpointUnderTest : IDisposable
 
     /// <summary>Starts the endpoint process; with <paramref name="waitUntilListening"/> waits for its "listening on" line.</summary>
     public static async Task<EndpointUnderTest> StartAsync(
-        string workDirectory, Dictionary<string, object?> config, TestPki pki, bool waitUntilListening = true)
+        string workDirectory, Dictionary<string, object?> config, TestCertificateAuthority pki, bool waitUntilListening = true)
     {
         string configFile = Path.Combine(workDirectory, $"endpoint-{Guid.NewGuid():N}.json");
         WriteConfig(configFile, config);
@@ -68,9 +66,9 @@ public sealed class EndpointUnderTest : IDisposable
     }
 
     public static async Task<EndpointUnderTest> StartWithConfigFileAsync(
-        string workDirectory, string configFile, TestPki pki, bool waitUntilListening = true)
+        string workDirectory, string configFile, TestCertificateAuthority pki, bool waitUntilListening = true)
     {
-        ChildProcess process = ChildProcess.Start(DotnetHost, [EndpointDll, "--config", configFile], workDirectory);
+        ChildProcess process = ChildProcess.Start(DotnetHost.Executable, [EndpointDll, "--config", configFile], workDirectory);
         var endpoint = new EndpointUnderTest(configFile, process, TlsTestClient.Trusting(pki.CaFile));
         if (waitUntilListening)
         {
@@ -79,7 +77,7 @@ public sealed class EndpointUnderTest : IDisposable
                 await Eventually.HoldsAsync("the endpoint prints 'listening on'", () =>
                 {
                     if (process.HasExited)
-                        throw new InvalidOperationException($"endpoint exited with {process.ExitCode}: {process.Stderr}");
+                        Assert.Fail($"endpoint exited with {process.ExitCode}: {process.Stderr}");
                     return process.Stdout.Contains("listening on");
                 });
             }

@@ -1,3 +1,4 @@
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
@@ -8,14 +9,14 @@ public sealed class EtcdFixture : IAsyncLifetime, IDisposable
     public EtcdFixture()
     {
         WorkDirectory = Directory.CreateTempSubdirectory("hamaster-endpoint-test-").FullName;
-        Pki = TestPki.Create(WorkDirectory, "test");
-        ForeignPki = TestPki.Create(WorkDirectory, "foreign");
+        Pki = new TestCertificateAuthority("test", WorkDirectory);
+        ForeignPki = new TestCertificateAuthority("foreign", WorkDirectory);
         Etcd = new EtcdTestMember(Pki, WorkDirectory);
     }
 
     public string WorkDirectory { get; }
-    public TestPki Pki { get; }
-    public TestPki ForeignPki { get; }
+    public TestCertificateAuthority Pki { get; }
+    public TestCertificateAuthority ForeignPki { get; }
     public EtcdTestMember Etcd { get; }
 
     public Task InitializeAsync() => Etcd.StartAsync();

@@ -1,4 +1,6 @@
 using System.Net;
+using HaMaster.TestSupport;
+using Xunit;
 
 namespace HaMaster.Engine.Tests.Endpoint;
 
@@ -9,21 +11,21 @@ public sealed class EtcdTestMember : IDisposable
     private readonly string workDirectory;
     private ChildProcess? process;
 
-    public EtcdTestMember(TestPki pki, string workDirectory)
+    public EtcdTestMember(TestCertificateAuthority pki, string workDirectory)
     {
         this.workDirectory = workDirectory;
-        Address = LoopbackAddresses.Next();
+        Address = LoopbackAddresses.Endpoint.Next();
         Name = $"etcd-{Address.ToString().Replace('.', '-')}";
         dataDirectory = Path.Combine(workDirectory, $"{Name}.data");
         Pki = pki;
-        Certificate = pki.Issue(Name, Address);
+        Certificate = pki.IssuePem(Name, Address);
         Client = TlsTestClient.Trusting(pki.CaFile, Certificate);
     }
 
     public string Name { get; }
     public IPAddress Address { get; }
-    public TestPki Pki { get; }
-    public TestPki.PemPair Certificate { get; }
+    public TestCertificateAuthority Pki { get; }
+    public PemPair Certificate { get; }
     public TlsTestClient Client { get; }
     public string ClientUrl => $"https://{Address}:2379";
     public string PeerUrl => $"https://{Address}:2380";
@@ -51,7 +53,7 @@ public sealed class EtcdTestMember : IDisposable
         await Eventually.HoldsAsync($"etcd at {ClientUrl} is healthy (stderr: {Tail(process.Stderr)})", async () =>
         {
             if (process.HasExited)
-                throw new InvalidOperationException($"etcd exited with {process.ExitCode}: {Tail(process.Stderr)}");
+                Assert.Fail($"etcd exited with {process.ExitCode}: {Tail(process.Stderr)}");
             TlsTestClient.Reply reply = await Client.GetAsync($"{ClientUrl}/health");
             return reply.Status == HttpStatusCode.OK && reply.Body.Contains("\"true\"");
         }, TimeSpan.FromSeconds(30));

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Engine.Tests.Endpoint;
 
@@ -11,10 +12,10 @@ public sealed class TlsTestClient(X509Certificate2 trustedCa, X509Certificate2? 
 {
     public sealed record Reply(HttpStatusCode Status, string Body, string? ContentType);
 
-    public static TlsTestClient Trusting(string caFile, TestPki.PemPair? clientPair = null)
+    public static TlsTestClient Trusting(string caFile, PemPair? clientPair = null)
     {
         X509Certificate2 ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
-        X509Certificate2? client = clientPair is null ? null : X509Certificate2.CreateFromPemFile(clientPair.CertFile, clientPair.KeyFile);
+        X509Certificate2? client = clientPair?.Load();
         return new TlsTestClient(ca, client);
     }
 

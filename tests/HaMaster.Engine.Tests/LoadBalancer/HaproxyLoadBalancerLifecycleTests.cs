@@ -93,7 +93,7 @@ public sealed class HaproxyLoadBalancerLifecycleTests : IAsyncLifetime
         var backend = bed.StartBackend("cp-1", 2);
         // A listener without SO_REUSEPORT owns this address, so HAProxy's bind fails at run time
         // although `haproxy -c` accepts the configuration.
-        var taken = bed.Network.Address(9);
+        var taken = bed.Network.Address(9).ToString();
         using var squatter = new TcpListener(IPAddress.Parse(taken), LoadBalancerTestBed.Port);
         squatter.Start();
 

@@ -1,4 +1,5 @@
 using HaMaster.Local.LoadBalancer;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.LoadBalancer;
@@ -91,7 +92,8 @@ public sealed class HaproxyLoadBalancerTrafficTests : IAsyncLifetime
     public async Task BackendsWhoseCertificateDoesNotVerify_AreDown()
     {
         var genuine = bed.StartBackend("cp-1", 2);
-        var foreign = bed.StartBackend("cp-2", 3, issuer: new TestCertificateAuthority("foreign-ca"));
+        using var foreignCa = new TestCertificateAuthority("foreign-ca");
+        var foreign = bed.StartBackend("cp-2", 3, issuer: foreignCa);
         var misnamed = bed.StartBackend("cp-3", 4, certificateName: "somebody-else");
 
         await bed.LoadBalancer.ApplyAsync(bed.Spec(genuine, foreign, misnamed), CancellationToken.None);

@@ -1,4 +1,5 @@
 using HaMaster.Local.LoadBalancer;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Engine.Tests.LoadBalancer;
 
@@ -16,25 +17,24 @@ internal sealed class LoadBalancerTestBed : IAsyncDisposable
         // Short on purpose: the stats socket lives here and unix socket paths are limited.
         Directory = Path.Combine(Path.GetTempPath(), "hm-lb-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(Directory);
-        CaFile = Path.Combine(Directory, "cluster-ca.pem");
-        Ca.WritePem(CaFile);
+        Ca = new TestCertificateAuthority("hamaster-test-cluster", Directory);
     }
 
-    public TestCertificateAuthority Ca { get; } = new("hamaster-test-cluster-ca");
-    public TestLoopbackNetwork Network { get; } = TestLoopbackNetwork.Allocate();
+    public TestCertificateAuthority Ca { get; }
+    public LoopbackBlock Network { get; } = LoopbackAddresses.LoadBalancer.NextBlock();
     public HaproxyLoadBalancer LoadBalancer { get; } = new(TestHaproxy.Executable);
     public string Directory { get; }
-    public string CaFile { get; }
-    public string Frontend => Network.Address(1);
+    public string CaFile => Ca.CaFile;
+    public string Frontend => Network.Address(1).ToString();
     public string ConfigPath => Path.Combine(Directory, "haproxy.cfg");
 
-    /// <summary>Starts a backend on 127.6.N.<paramref name="host"/> whose certificate names it
+    /// <summary>Starts a backend on host <paramref name="host"/> of the test's /24 whose certificate names it
     /// (or <paramref name="certificateName"/>) and is issued by the cluster CA (or <paramref name="issuer"/>).</summary>
     public TestHttpsBackend StartBackend(string name, int host, TestCertificateAuthority? issuer = null, string? certificateName = null)
     {
         var address = Network.Address(host);
-        var certificate = (issuer ?? Ca).IssueServerCertificate(certificateName ?? name, address, "127.0.0.1", Frontend);
-        var backend = new TestHttpsBackend(name, address, Port, certificate);
+        var certificate = (issuer ?? Ca).Issue(certificateName ?? name, address, Network.Address(1));
+        var backend = new TestHttpsBackend(name, address.ToString(), Port, certificate);
         backends.Add(backend);
         return backend;
     }
@@ -56,12 +56,12 @@ internal sealed class LoadBalancerTestBed : IAsyncDisposable
     }
 
     public Task WaitForStatesAsync(params (string Name, BackendState State)[] expected) =>
-        Eventually.HoldsAsync(async () =>
+        Eventually.HoldsAsync(string.Join(", ", expected.Select(e => $"{e.Name} {e.State}")), async () =>
         {
             var statuses = await LoadBalancer.GetBackendsAsync(Directory, CancellationToken.None);
             var holds = expected.All(e => statuses.Any(s => s.Name == e.Name && s.State == e.State));
             return (holds, string.Join(", ", statuses));
-        }, StateDeadline, string.Join(", ", expected.Select(e => $"{e.Name} {e.State}")));
+        }, StateDeadline);
 
     public IReadOnlyList<int> HaproxyProcesses() => TestProcesses.WithCommandLineContaining(ConfigPath);
 
@@ -74,14 +74,15 @@ internal sealed class LoadBalancerTestBed : IAsyncDisposable
         finally
         {
             // Whatever a failed test left behind (a master that never wrote its pid file, orphaned workers).
-            await Eventually.HoldsAsync(() =>
+            await Eventually.HoldsAsync("no HAProxy process of this test left", () =>
             {
                 var leftovers = HaproxyProcesses();
                 TestProcesses.Kill(leftovers);
-                return Task.FromResult((leftovers.Count == 0, $"processes {string.Join(", ", leftovers)}"));
-            }, StateDeadline, "no HAProxy process of this test left");
+                return (leftovers.Count == 0, $"processes {string.Join(", ", leftovers)}");
+            }, StateDeadline);
             foreach (var backend in backends)
                 await backend.DisposeAsync();
+            Ca.Dispose();
             try { System.IO.Directory.Delete(Directory, recursive: true); }
             catch (IOException) { }
         }

@@ -3,6 +3,7 @@ using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Pki;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Security;
@@ -29,7 +30,7 @@ public sealed class ApiProbeTrustTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        etcd = bed.Etcd("etcd", SecurityAddresses.Next());
+        etcd = bed.Etcd("etcd", LoopbackAddresses.Security.Next());
         etcdFiles = etcd.StartGenuine(etcd.Founding);
         using var module = bed.ModuleEtcdClient();
         await etcd.WaitAnswersAsync(module);
@@ -38,7 +39,7 @@ public sealed class ApiProbeTrustTests : IAsyncLifetime
     [Fact]
     public async Task The_api_probe_reports_ready_for_an_endpoint_with_the_cluster_certificate_for_its_address()
     {
-        var address = SecurityAddresses.Next();
+        var address = LoopbackAddresses.Security.Next();
         var files = bed.Pki.IssueReplica("genuine", address, bed.ClusterAddress, bed.Now);
         await bed.StartEndpointAsync("genuine", [address], (files.ApiCertificate, files.ApiKey), etcd, etcdFiles);
 
@@ -49,7 +50,7 @@ public sealed class ApiProbeTrustTests : IAsyncLifetime
     [Fact]
     public async Task The_api_probe_refuses_an_endpoint_whose_certificate_comes_from_a_foreign_ca()
     {
-        var address = SecurityAddresses.Next();
+        var address = LoopbackAddresses.Security.Next();
         var foreign = bed.ForeignPki.IssueReplica("impostor", address, bed.ClusterAddress, bed.Now);
         await bed.StartEndpointAsync("impostor", [address], (foreign.ApiCertificate, foreign.ApiKey), etcd, etcdFiles);
 
@@ -66,8 +67,8 @@ public sealed class ApiProbeTrustTests : IAsyncLifetime
     public async Task The_api_probe_refuses_a_cluster_certificate_that_does_not_name_the_address_it_connected_to()
     {
         // One endpoint on two addresses, with a certificate of the cluster CA that names only the second.
-        var unnamed = SecurityAddresses.Next();
-        var named = SecurityAddresses.Next();
+        var unnamed = LoopbackAddresses.Security.Next();
+        var named = LoopbackAddresses.Security.Next();
         var files = bed.Pki.IssueReplica("elsewhere", named, bed.ClusterAddress, bed.Now);
         await bed.StartEndpointAsync("elsewhere", [unnamed, named], (files.ApiCertificate, files.ApiKey), etcd, etcdFiles);
 
@@ -81,36 +82,28 @@ public sealed class ApiProbeTrustTests : IAsyncLifetime
     {
         // A replica reached at a public address its certificate does not name (rule 11's one exception):
         // the certificate must still come from the cluster CA and name the replica's internal address.
-        var reachedAt = SecurityAddresses.Next();
-        var internalAddress = SecurityAddresses.Next();
+        var reachedAt = LoopbackAddresses.Security.Next();
+        var internalAddress = LoopbackAddresses.Security.Next();
         var files = bed.Pki.IssueReplica("behind-nat", internalAddress, bed.ClusterAddress, bed.Now);
         await bed.StartEndpointAsync("behind-nat", [reachedAt], (files.ApiCertificate, files.ApiKey), etcd, etcdFiles);
 
         using var probe = new ApiProbe(bed.Pki.LoadClusterCa(), ProbeTimeout);
-        string? problem = "not asked yet";
-        await SecurityBed.UntilAsync($"the API endpoint at {reachedAt} is ready as {internalAddress}", async () =>
-            (problem = await probe.ReadyProblemAsync(reachedAt.ToString(), internalAddress.ToString(), Ports.Api, CancellationToken.None)) is null, ReadyDeadline);
+        await Eventually.HoldsAsync($"the API endpoint at {reachedAt} is ready as {internalAddress}", async () =>
+            Ready(await probe.ReadyProblemAsync(reachedAt.ToString(), internalAddress.ToString(), Ports.Api, CancellationToken.None)), ReadyDeadline);
 
         AssertRefusedForItsCertificate(await probe.ReadyProblemAsync(reachedAt.ToString(), Ports.Api, CancellationToken.None));
-        var otherReplica = SecurityAddresses.Next();
+        var otherReplica = LoopbackAddresses.Security.Next();
         AssertRefusedForItsCertificate(await probe.ReadyProblemAsync(reachedAt.ToString(), otherReplica.ToString(), Ports.Api, CancellationToken.None));
         using var foreignTrust = new ApiProbe(bed.ForeignPki.LoadClusterCa(), ProbeTimeout);
         AssertRefusedForItsCertificate(await foreignTrust.ReadyProblemAsync(reachedAt.ToString(), internalAddress.ToString(), Ports.Api, CancellationToken.None));
     }
 
-    private static async Task WaitReadyAsync(ApiProbe probe, IPAddress address)
-    {
-        string? problem = "not asked yet";
-        try
-        {
-            await SecurityBed.UntilAsync($"the API endpoint at {address} is ready", async () =>
-                (problem = await probe.ReadyProblemAsync(address.ToString(), Ports.Api, CancellationToken.None)) is null, ReadyDeadline);
-        }
-        catch (Xunit.Sdk.XunitException e)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message} Last problem: {problem}");
-        }
-    }
+    private static Task WaitReadyAsync(ApiProbe probe, IPAddress address) =>
+        Eventually.HoldsAsync($"the API endpoint at {address} is ready", async () =>
+            Ready(await probe.ReadyProblemAsync(address.ToString(), Ports.Api, CancellationToken.None)), ReadyDeadline);
+
+    /// <summary>The probe's answer as a condition: it holds without a problem; a problem is what was observed.</summary>
+    private static (bool Holds, string Observed) Ready(string? problem) => (problem is null, problem ?? "ready");
 
     private static void AssertRefusedForItsCertificate(string? problem)
     {

@@ -1,6 +1,7 @@
 using System.Security.Authentication;
 using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Etcd;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Security;
@@ -17,7 +18,7 @@ public sealed class EtcdClientTrustTests : IDisposable
     [Fact]
     public async Task The_etcd_client_refuses_a_server_certificate_from_a_foreign_ca_and_never_sends_the_request()
     {
-        var impostor = bed.Etcd("impostor", SecurityAddresses.Next());
+        var impostor = bed.Etcd("impostor", LoopbackAddresses.Security.Next());
         var foreign = bed.ForeignPki.IssueReplica(impostor.Name, impostor.Address, bed.ClusterAddress, bed.Now);
         // It trusts the cluster's etcd CA for clients, so it would serve the module's client certificate:
         // only the module's own check of the server certificate can stop the request.
@@ -46,26 +47,20 @@ public sealed class EtcdClientTrustTests : IDisposable
     public async Task The_etcd_client_refuses_a_certificate_of_the_cluster_ca_that_does_not_name_the_address_it_connected_to()
     {
         // A genuine member certificate, but another replica's: it names that replica's address, not this one.
-        var member = bed.Etcd("member", SecurityAddresses.Next());
-        var elsewhere = bed.Pki.IssueReplica("elsewhere", SecurityAddresses.Next(), bed.ClusterAddress, bed.Now);
+        var member = bed.Etcd("member", LoopbackAddresses.Security.Next());
+        var elsewhere = bed.Pki.IssueReplica("elsewhere", LoopbackAddresses.Security.Next(), bed.ClusterAddress, bed.Now);
         member.Start(member.Founding, elsewhere.EtcdCertificate, elsewhere.EtcdKey, elsewhere.EtcdCa);
 
         var moduleCredentials = bed.Pki.LoadEtcdCredentials();
         var key = "/hamaster/security/" + Guid.NewGuid().ToString("N");
         // The control: checking the CA alone, the same client certificate is served.
         using var caOnly = SecurityBed.RawEtcdClient(member.ClientUrl, TrustValidation.CallbackTrusting(moduleCredentials.TrustedCa), moduleCredentials.ClientCertificate);
-        await SecurityBed.UntilAsync($"etcd {member.Name} answers a client that checks the CA only", async () =>
+        await Eventually.HoldsAsync($"etcd {member.Name} answers a client that checks the CA only", async () =>
         {
-            if (member.HasExited) throw new Xunit.Sdk.XunitException($"etcd exited: {ProductEtcd.Tail(member.Log)}");
-            try
-            {
-                await caOnly.StatusAsync(new Etcdserverpb.StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
-                return true;
-            }
-            catch (Grpc.Core.RpcException)
-            {
-                return false;
-            }
+            if (member.HasExited) Assert.Fail($"etcd exited: {ProductEtcd.Tail(member.Log)}");
+            // Refusals (RpcException) are what the wait observes until etcd serves.
+            await caOnly.StatusAsync(new Etcdserverpb.StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+            return true;
         }, SecurityBed.StartDeadline);
 
         using var module = bed.ModuleEtcdClient();

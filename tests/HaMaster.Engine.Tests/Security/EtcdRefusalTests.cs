@@ -4,6 +4,7 @@ using Grpc.Core;
 using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Providers;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.Security;
@@ -22,7 +23,7 @@ public sealed class EtcdRefusalTests : IDisposable
     [Fact]
     public async Task Etcd_refuses_a_client_without_a_certificate_or_with_a_foreign_one_and_serves_the_cluster_client()
     {
-        var member = bed.Etcd("member", SecurityAddresses.Next());
+        var member = bed.Etcd("member", LoopbackAddresses.Security.Next());
         member.StartGenuine(member.Founding);
         using var module = bed.ModuleEtcdClient();
         await member.WaitAnswersAsync(module);
@@ -49,8 +50,8 @@ public sealed class EtcdRefusalTests : IDisposable
             var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymousHttp.GetAsync($"{member.ClientUrl}/health"));
             Assert.DoesNotContain(SecurityBed.Causes(refused), c => c.Message.Contains("RemoteCertificateValidationCallback", StringComparison.Ordinal));
         }
-        await SecurityBed.UntilAsync("etcd logs that it rejected a client without a certificate",
-            () => Task.FromResult(RejectionsSince(member, logBefore).Any(l => l.Contains("didn't provide a certificate", StringComparison.Ordinal))), Deadline);
+        await Eventually.HoldsAsync("etcd logs that it rejected a client without a certificate",
+            () => RejectionsSince(member, logBefore).Any(l => l.Contains("didn't provide a certificate", StringComparison.Ordinal)), Deadline);
 
         // With a client certificate from a foreign CA.
         logBefore = member.Log.Length;
@@ -59,8 +60,8 @@ public sealed class EtcdRefusalTests : IDisposable
         {
             await Assert.ThrowsAsync<EtcdRequestException>(() => foreign.GetAsync(member.ClientUrl, key, CancellationToken.None));
         }
-        await SecurityBed.UntilAsync("etcd logs that it rejected a client certificate of an unknown authority",
-            () => Task.FromResult(RejectionsSince(member, logBefore).Any(l => l.Contains("unknown authority", StringComparison.Ordinal))), Deadline);
+        await Eventually.HoldsAsync("etcd logs that it rejected a client certificate of an unknown authority",
+            () => RejectionsSince(member, logBefore).Any(l => l.Contains("unknown authority", StringComparison.Ordinal)), Deadline);
 
         // The refusals were not an outage: the module's client is still served.
         Assert.Equal("served", await module.GetAsync(member.ClientUrl, key, CancellationToken.None));
@@ -69,7 +70,7 @@ public sealed class EtcdRefusalTests : IDisposable
     [Fact]
     public async Task Etcd_refuses_a_peer_with_a_certificate_from_a_foreign_ca_and_admits_a_genuine_one()
     {
-        var first = bed.Etcd("first", SecurityAddresses.Next());
+        var first = bed.Etcd("first", LoopbackAddresses.Security.Next());
         first.StartGenuine(first.Founding);
         using var module = bed.ModuleEtcdClient();
         await first.WaitAnswersAsync(module);
@@ -77,20 +78,20 @@ public sealed class EtcdRefusalTests : IDisposable
         // The impostor is added as a learner through the first member, with the module's client
         // certificate, exactly as the product adds a replica; only its peer certificate is foreign.
         // It trusts the cluster's etcd CA, so the first member's certificate is no obstacle on its side.
-        var impostor = bed.Etcd("impostor", SecurityAddresses.Next());
+        var impostor = bed.Etcd("impostor", LoopbackAddresses.Security.Next());
         var impostorId = await module.AddLearnerAsync(first.ClientUrl, impostor.PeerUrl, CancellationToken.None);
         var foreign = bed.ForeignPki.IssueReplica(impostor.Name, impostor.Address, bed.ClusterAddress, bed.Now);
         var logBefore = first.Log.Length;
         impostor.Start(Joining(first, impostor), foreign.EtcdCertificate, foreign.EtcdKey, bed.Pki.EtcdCaFile);
 
-        await SecurityBed.UntilAsync("the first member logs that it rejected a peer certificate of an unknown authority",
-            () => Task.FromResult(RejectionsSince(first, logBefore).Any(l => l.Contains("unknown authority", StringComparison.Ordinal))), Deadline);
+        await Eventually.HoldsAsync("the first member logs that it rejected a peer certificate of an unknown authority",
+            () => RejectionsSince(first, logBefore).Any(l => l.Contains("unknown authority", StringComparison.Ordinal)), Deadline);
         // Its side of the same story: the first member's peer port refused its certificate, and it gave up.
-        await SecurityBed.UntilAsync("the impostor logs that the first member's peer port refused its certificate",
-            () => Task.FromResult(impostor.Log.Split('\n').Any(l => l.Contains($"{first.PeerUrl}/members", StringComparison.Ordinal)
-                && l.Contains("tls: bad certificate", StringComparison.Ordinal))), Deadline);
-        await SecurityBed.UntilAsync("the impostor gives up joining",
-            () => Task.FromResult(impostor.HasExited && impostor.Log.Contains("cannot fetch cluster info from peer urls", StringComparison.Ordinal)), Deadline);
+        await Eventually.HoldsAsync("the impostor logs that the first member's peer port refused its certificate",
+            () => impostor.Log.Split('\n').Any(l => l.Contains($"{first.PeerUrl}/members", StringComparison.Ordinal)
+                && l.Contains("tls: bad certificate", StringComparison.Ordinal)), Deadline);
+        await Eventually.HoldsAsync("the impostor gives up joining",
+            () => impostor.HasExited && impostor.Log.Contains("cannot fetch cluster info from peer urls", StringComparison.Ordinal), Deadline);
 
         var members = await module.ListMembersAsync(first.ClientUrl, CancellationToken.None);
         var unstarted = Assert.Single(members, m => m.Id == impostorId);
@@ -100,11 +101,11 @@ public sealed class EtcdRefusalTests : IDisposable
 
         // The control: the same join with a genuine certificate succeeds, so the refusal was the certificate's.
         await module.RemoveAsync(first.ClientUrl, impostorId, CancellationToken.None);
-        var genuine = bed.Etcd("genuine", SecurityAddresses.Next());
+        var genuine = bed.Etcd("genuine", LoopbackAddresses.Security.Next());
         var genuineId = await module.AddLearnerAsync(first.ClientUrl, genuine.PeerUrl, CancellationToken.None);
         genuine.StartGenuine(Joining(first, genuine));
         await genuine.WaitAnswersAsync(module);
-        await SecurityBed.UntilAsync("the genuine member has started (its name is published)", async () =>
+        await Eventually.HoldsAsync("the genuine member has started (its name is published)", async () =>
             (await module.ListMembersAsync(first.ClientUrl, CancellationToken.None)).Any(m => m.Id == genuineId && m.Name == genuine.Name), Deadline);
     }
 

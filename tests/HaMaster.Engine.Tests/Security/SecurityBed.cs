@@ -11,7 +11,8 @@ using HaMaster.Engine.Pki;
 using HaMaster.Engine.Providers;
 using HaMaster.Engine.Tests.Endpoint;
 using HaMaster.Local;
-using Xunit.Sdk;
+using HaMaster.TestSupport;
+using Xunit;
 
 namespace HaMaster.Engine.Tests.Security;
 
@@ -42,8 +43,9 @@ internal sealed class SecurityBed : IDisposable
     /// <summary>Authorities the cluster knows nothing about.</summary>
     public ClusterPki ForeignPki { get; }
 
-    /// <summary>A nominal cluster address (in the API certificates); nothing listens on it.</summary>
-    public IPAddress ClusterAddress { get; } = IPAddress.Parse("127.8.0.1");
+    /// <summary>A nominal cluster address (in the API certificates); nothing listens on it. The range's
+    /// block 0 is never handed out, so no process of the tests gets it.</summary>
+    public IPAddress ClusterAddress { get; } = new([127, (byte)LoopbackAddresses.Security.SecondOctet, 0, 1]);
 
     public ClusterState Cluster => cluster ??= new ClusterState
     {
@@ -84,24 +86,13 @@ internal sealed class SecurityBed : IDisposable
             etcd = new { endpoint = etcd.ClientUrl, caFile = etcdFiles.EtcdCa, certFile = etcdFiles.EtcdCertificate, keyFile = etcdFiles.EtcdKey },
             gitVersion = LocalProvider.EndpointVersion,
         }));
-        var process = Start(EndpointUnderTest.DotnetHost, [EndpointUnderTest.EndpointDll, "--config", configFile]);
-        await UntilAsync($"endpoint {replica} listens", () =>
+        var process = Start(DotnetHost.Executable, [EndpointUnderTest.EndpointDll, "--config", configFile]);
+        await Eventually.HoldsAsync($"endpoint {replica} listens", () =>
         {
-            if (process.HasExited) throw new XunitException($"endpoint {replica} exited with {process.ExitCode}: {process.Stderr}");
-            return Task.FromResult(process.Stdout.Contains("listening on", StringComparison.Ordinal));
+            if (process.HasExited) Assert.Fail($"endpoint {replica} exited with {process.ExitCode}: {process.Stderr}");
+            return process.Stdout.Contains("listening on", StringComparison.Ordinal);
         }, StartDeadline);
         return process;
-    }
-
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test at the deadline. Exceptions end the wait.</summary>
-    public static async Task UntilAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow >= deadline) throw new XunitException($"Timed out after {timeout.TotalSeconds:0} s waiting until {what}.");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>
@@ -201,31 +192,20 @@ internal sealed class ProductEtcd
     }
 
     /// <summary>Waits until the member answers a status request through <paramref name="client"/>.</summary>
-    public async Task WaitAnswersAsync(IEtcdGateway client)
-    {
-        string last = "no answer yet";
-        try
+    public Task WaitAnswersAsync(IEtcdGateway client) =>
+        Eventually.HoldsAsync($"etcd {Name} answers", async () =>
         {
-            await SecurityBed.UntilAsync($"etcd {Name} answers", async () =>
+            if (HasExited) Assert.Fail($"etcd {Name} exited: {Tail(Log)}");
+            try
             {
-                if (HasExited) throw new XunitException($"etcd {Name} exited: {Tail(Log)}");
-                try
-                {
-                    await client.StatusAsync(ClientUrl, CancellationToken.None);
-                    return true;
-                }
-                catch (EtcdRequestException e)
-                {
-                    last = e.Reason;
-                    return false;
-                }
-            }, SecurityBed.StartDeadline);
-        }
-        catch (XunitException e) when (!HasExited)
-        {
-            throw new XunitException($"{e.Message} Last: {last}. Log: {Tail(Log)}");
-        }
-    }
+                await client.StatusAsync(ClientUrl, CancellationToken.None);
+                return (true, "answered");
+            }
+            catch (EtcdRequestException e)
+            {
+                return (false, $"{e.Reason}. Log: {Tail(Log)}");
+            }
+        }, SecurityBed.StartDeadline);
 
     public void Kill() => process?.Kill();
 
