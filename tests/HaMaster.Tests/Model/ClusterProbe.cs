@@ -23,7 +23,7 @@ public sealed partial class ClusterProbe : IDisposable
     private readonly string _clusterAddress;
     private readonly string _block;
     private readonly string _stateFile;
-    private readonly EtcdGateway _etcd;
+    private readonly EtcdCredentials _etcdCredentials;
     private readonly HttpClient _http;
     private readonly HaproxyLoadBalancer _haproxy = new(LocalComponents.Find().Haproxy);
     private X509Certificate2? _lastServerCertificate;
@@ -37,7 +37,7 @@ public sealed partial class ClusterProbe : IDisposable
         _clusterAddress = state.GetProperty("address").GetString()!;
         _block = state.GetProperty("providerData").GetProperty(LocalProvider.BlockKey).GetString()!;
         var pki = new ClusterPki(Path.Combine(_folder, "pki"));
-        _etcd = new EtcdGateway(pki.LoadEtcdCredentials()) { RequestTimeout = RequestTimeout };
+        _etcdCredentials = pki.LoadEtcdCredentials();
         var clusterCa = pki.LoadClusterCa();
         var handler = new SocketsHttpHandler
         {
@@ -67,16 +67,19 @@ public sealed partial class ClusterProbe : IDisposable
         var processes = Processes();
         var members = new Dictionary<string, IReadOnlyList<ObservedMember>>();
         var quorumRead = false;
+        // A gateway per look: a channel kept to an address whose member was down for minutes backs off
+        // its reconnects (up to two minutes), and a replica added later on that address went unseen.
+        using var etcd = new EtcdGateway(_etcdCredentials) { RequestTimeout = RequestTimeout };
         foreach (var replica in replicas.Where(r => processes.Any(p => p.Owner == ObservedProcess.Etcd(r.Name))))
         {
             var clientUrl = $"https://{replica.Address}:2379";
             try
             {
-                members[replica.Name] = (await _etcd.ListMembersAsync(clientUrl, CancellationToken.None))
+                members[replica.Name] = (await etcd.ListMembersAsync(clientUrl, CancellationToken.None))
                     .Select(m => new ObservedMember(m.Id, m.Name, m.PeerUrls.FirstOrDefault() ?? "", m.IsLearner)).ToList();
                 if (!quorumRead)
                 {
-                    await _etcd.QuorumReadAsync(clientUrl, CancellationToken.None);
+                    await etcd.QuorumReadAsync(clientUrl, CancellationToken.None);
                     quorumRead = true;
                 }
             }
@@ -203,7 +206,6 @@ public sealed partial class ClusterProbe : IDisposable
 
     public void Dispose()
     {
-        _etcd.Dispose();
         _http.Dispose();
     }
 }
