@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using HaMaster.Gce.Tests.Compute;
+using HaMaster.TestSupport;
 using Xunit;
+using Xunit.Sdk;
 
 namespace HaMaster.Gce.Tests;
 
@@ -60,7 +62,7 @@ public sealed class GceFaultTests
 
         var script = Path.Combine(cloud.Home, "add.ps1");
         File.WriteAllText(script, "Add-MasterReplica -Cluster cut");
-        var start = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
+        var start = new ProcessStartInfo(DotnetHost.Executable)
         {
             // This test project's runtime configuration: its bin folder relies on the ASP.NET Core
             // framework (the stand-in's) for assemblies the runner's own configuration would not find.
@@ -81,10 +83,20 @@ public sealed class GceFaultTests
         {
             var output = add.StandardOutput.ReadToEndAsync();
             var errors = add.StandardError.ReadToEndAsync();
-            if (!SpinWait.SpinUntil(() => PendingStep(cloud, "cut") == "promote" || add.HasExited, TimeSpan.FromMinutes(2)) || add.HasExited)
+            try
+            {
+                await Eventually.HoldsAsync("the add reaches its promote step", () =>
+                {
+                    // An assertion ends the wait at once: an add that has exited will not get there.
+                    Assert.False(add.HasExited, "the add exited before its promote step");
+                    var step = PendingStep(cloud, "cut");
+                    return (step == "promote", $"pending step {step ?? "none"}");
+                }, TimeSpan.FromMinutes(2));
+            }
+            catch (XunitException e)
             {
                 if (!add.HasExited) add.Kill();
-                Assert.Fail($"the add never reached its promote step:\n{await output}\n{await errors}");
+                Assert.Fail($"{e.Message}:\n{await output}\n{await errors}");
             }
             add.Kill();
             add.WaitForExit();

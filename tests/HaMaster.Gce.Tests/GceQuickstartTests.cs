@@ -1,4 +1,5 @@
 using HaMaster.Gce.Tests.Compute;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests;
@@ -16,7 +17,7 @@ public sealed class GceQuickstartTests
         Assert.Equal("Healthy", cluster.Status);
         // Zones complete from the cluster's region; a cold cache may answer empty at first (it never waits over 1 s).
         string[] zones = [];
-        Assert.True(SpinWait.SpinUntil(() => (zones = CompleteZones(cloud)).Length > 0, TimeSpan.FromSeconds(20)), "zones never completed");
+        Eventually.Holds("the cluster's zones complete", () => (zones = CompleteZones(cloud)).Length > 0, TimeSpan.FromSeconds(20));
         Assert.Contains("us-central1-a", zones);
         Assert.All(zones, z => Assert.StartsWith("us-central1-", z));
 

@@ -13,9 +13,10 @@ namespace HaMaster.TestSupport;
 /// which one of them is taken.
 /// </summary>
 /// <remarks>
-/// Second octets in use: 6 <see cref="LoadBalancer"/>, 7 <see cref="Endpoint"/>, 8 <see cref="Security"/>;
-/// 9 the fake VMs' blocks (HaMaster.ComputeStandIn's FakeVmAddressBlock) and 12 the SSH tests
-/// (HaMaster.Gce.Tests' LoopbackAddress) until they move here. A new use takes another octet below 16.
+/// Second octets in use: 6 <see cref="LoadBalancer"/>, 7 <see cref="Endpoint"/>, 8 <see cref="Security"/>,
+/// 12 <see cref="Ssh"/>; 9 is taken too, by the fake VMs' blocks (HaMaster.ComputeStandIn's
+/// FakeVmAddressBlock, /24s reserved across processes), which stay apart from these ranges. A new use
+/// takes another octet below 16.
 /// </remarks>
 public sealed class LoopbackAddresses
 {
@@ -27,6 +28,9 @@ public sealed class LoopbackAddresses
 
     /// <summary>127.8: the security tests, an address per etcd or endpoint process, each with the API and etcd ports free.</summary>
     public static LoopbackAddresses Security { get; } = new(8, Ports.Api, Ports.EtcdClient, Ports.EtcdPeer);
+
+    /// <summary>127.12: the SSH tunnel tests, an address per sshd or etcd; each caller names the ports it needs free (<see cref="NextWithFree"/>).</summary>
+    public static LoopbackAddresses Ssh { get; } = new(12);
 
     private const int BlocksPerRange = 254;
     private const int HostsPerBlock = 254;
@@ -57,8 +61,15 @@ public sealed class LoopbackAddresses
     }
 
     /// <summary>An address no other caller of this range gets in this run, with every port of <see cref="PortsToCheck"/> free.</summary>
-    public IPAddress Next()
+    public IPAddress Next() => NextWithFree();
+
+    /// <summary>
+    /// As <see cref="Next"/>, with <paramref name="ports"/> free as well as <see cref="PortsToCheck"/>:
+    /// for a range whose callers listen on ports of their own.
+    /// </summary>
+    public IPAddress NextWithFree(params int[] ports)
     {
+        int[] wanted = [.. portsToCheck, .. ports.Except(portsToCheck)];
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             IPAddress address;
@@ -71,9 +82,9 @@ public sealed class LoopbackAddresses
                 }
                 address = current.Address(++lastHost);
             }
-            if (PortsAreFree(address)) return address;
+            if (PortsAreFree(address, wanted)) return address;
         }
-        throw new InvalidOperationException($"No loopback address in 127.{SecondOctet}.0.0/16 with ports {string.Join(", ", portsToCheck)} free.");
+        throw new InvalidOperationException($"No loopback address in 127.{SecondOctet}.0.0/16 with ports {string.Join(", ", wanted)} free.");
     }
 
     private LoopbackBlock TakeBlock()
@@ -82,9 +93,9 @@ public sealed class LoopbackAddresses
         return new LoopbackBlock(SecondOctet, lastBlock);
     }
 
-    private bool PortsAreFree(IPAddress address)
+    private static bool PortsAreFree(IPAddress address, int[] ports)
     {
-        foreach (var port in portsToCheck)
+        foreach (var port in ports)
         {
             var listener = new TcpListener(address, port);
             try

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using HaMaster.TestSupport;
 using Xunit;
 
@@ -7,13 +8,37 @@ namespace HaMaster.Engine.Tests.Support;
 /// <summary>The loopback ranges of the tests: apart from each other and from the Local provider's blocks, never handing out an address twice.</summary>
 public sealed class LoopbackAddressesTests
 {
-    private static readonly LoopbackAddresses[] Ranges = [LoopbackAddresses.LoadBalancer, LoopbackAddresses.Endpoint, LoopbackAddresses.Security];
+    private static readonly LoopbackAddresses[] Ranges = [LoopbackAddresses.LoadBalancer, LoopbackAddresses.Endpoint, LoopbackAddresses.Security, LoopbackAddresses.Ssh];
 
     [Fact]
     public void Every_range_has_its_own_second_octet_below_the_Local_providers_blocks()
     {
         Assert.Equal(Ranges.Length, Ranges.Select(r => r.SecondOctet).Distinct().Count());
         Assert.All(Ranges, r => Assert.InRange(r.SecondOctet, 1, 15));
+    }
+
+    [Fact]
+    public void No_range_takes_the_fake_VMs_octet()
+    {
+        Assert.DoesNotContain(9, Ranges.Select(r => r.SecondOctet));
+    }
+
+    [Fact]
+    public void An_address_handed_out_with_ports_has_them_free()
+    {
+        var range = LoopbackAddresses.Ssh;
+        var taken = range.NextWithFree(2222);
+        using var listener = new TcpListener(taken, 2222);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var address = range.NextWithFree(port);
+
+        Assert.NotEqual(taken, address);
+        Assert.Equal(range.SecondOctet, address.GetAddressBytes()[1]);
+        using var probe = new TcpListener(address, port);
+        probe.Start(); // free, as promised
+        probe.Stop();
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Providers;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests.GceProviderTests;
@@ -206,11 +207,11 @@ public sealed class GceProviderReplicaTests : GceProviderTestBase
         var start = Provider.StartReplicaAsync(state, replica, Bootstrap(state), Certificates(replica.Name), CancellationToken.None);
 
         ReplicaRuntime? runtime = null;
-        for (var i = 0; i < 100 && runtime?.Status != ReplicaStatus.Partial; i++)
+        await Eventually.HoldsAsync("the booting VM inspected as Partial", async () =>
         {
-            await Task.Delay(50);
             runtime = await Provider.InspectAsync(state, replica, CancellationToken.None);
-        }
+            return (runtime.Status == ReplicaStatus.Partial, $"status {runtime.Status}");
+        }, TimeSpan.FromSeconds(5));
 
         Assert.Equal(ReplicaStatus.Partial, runtime!.Status);
         Assert.Contains("starting", runtime.Problems.Single());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using HaMaster.Engine;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests.Ssh;
@@ -46,12 +47,12 @@ internal sealed class BackgroundProcess : IDisposable
     /// <summary>Waits until <paramref name="ready"/> holds; fails the test with the process's output if it exits or the deadline passes.</summary>
     public async Task WaitUntilAsync(Func<bool> ready, TimeSpan timeout, string what)
     {
-        var ok = await Waiter.UntilAsync(() =>
+        await Eventually.HoldsAsync($"{Name}: {what}", () =>
         {
+            // An assertion ends the wait at once: the process will not get ready once it has gone.
             Assert.False(_process.HasExited, $"{Name} exited before {what}:\n{Output}");
-            return Task.FromResult(ready());
-        }, timeout, CancellationToken.None);
-        Assert.True(ok, $"{Name}: no {what} within {timeout}:\n{Output}");
+            return (ready(), $"not yet; output so far:\n{Output}");
+        }, timeout);
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using HaMaster.Gce.Ssh;
 using HaMaster.Gce.Tests.Bootstrap;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests.Ssh;
@@ -55,7 +56,7 @@ internal sealed class PrivateSshd : IDisposable
         // service would otherwise create at start.
         if (Environment.UserName == "root") Directory.CreateDirectory("/run/sshd");
 
-        var address = LoopbackAddress.Free(Port);
+        var address = LoopbackAddresses.Ssh.NextWithFree(Port).ToString();
         var config = Path.Combine(folder, "sshd_config");
         File.WriteAllText(config, $"""
             ListenAddress {address}:{Port}
@@ -77,7 +78,7 @@ internal sealed class PrivateSshd : IDisposable
         var sshd = new PrivateSshd(address, fingerprint.Output.Split(' ')[1], File.ReadAllText(hostKey + ".pub").Trim(), process);
         try
         {
-            await process.WaitUntilAsync(() => LoopbackAddress.Accepts(address, Port), TimeSpan.FromSeconds(30), $"listener on {address}:{Port}");
+            await process.WaitUntilAsync(() => TcpProbe.Accepts(address, Port), TimeSpan.FromSeconds(30), $"listener on {address}:{Port}");
             return sshd;
         }
         catch

@@ -2,6 +2,7 @@ using System.Net;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Pki;
 using HaMaster.Gce.Tests.Bootstrap;
+using HaMaster.TestSupport;
 
 namespace HaMaster.Gce.Tests.Ssh;
 
@@ -30,7 +31,7 @@ internal sealed class RealEtcd : IDisposable
     public static async Task<RealEtcd> StartAsync(string folder)
     {
         await DebianPackages.RequireAsync(Program, "etcd-server");
-        var address = LoopbackAddress.Free(2379, 2380);
+        var address = LoopbackAddresses.Ssh.NextWithFree(2379, 2380).ToString();
         var name = "tunnel-test";
         var now = DateTimeOffset.UtcNow;
         var pki = new ClusterPki(Path.Combine(folder, "pki"));
@@ -44,7 +45,7 @@ internal sealed class RealEtcd : IDisposable
         var etcd = new RealEtcd(address, pki, process);
         try
         {
-            await process.WaitUntilAsync(() => LoopbackAddress.Accepts(address, 2379), TimeSpan.FromSeconds(30), $"client listener on {address}:2379");
+            await process.WaitUntilAsync(() => TcpProbe.Accepts(address, 2379), TimeSpan.FromSeconds(30), $"client listener on {address}:2379");
             return etcd;
         }
         catch

@@ -3,6 +3,7 @@ using HaMaster.Engine;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
 using HaMaster.Gce.Ssh;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests.Ssh;
@@ -76,8 +77,8 @@ public sealed class SshTunnelTests : IClassFixture<SshdWithEtcd>
         }
 
         Assert.False(tunnel.IsOpen);
-        Assert.True(await Waiter.UntilAsync(() => Task.FromResult(!LoopbackAddress.Accepts("127.0.0.1", port)), TimeSpan.FromSeconds(10), CancellationToken.None),
-            $"127.0.0.1:{port} still accepts connections after the tunnel was disposed");
+        await Eventually.HoldsAsync($"127.0.0.1:{port} refuses connections after the tunnel was disposed",
+            () => !TcpProbe.Accepts("127.0.0.1", port), TimeSpan.FromSeconds(10));
         tunnel.Dispose(); // a second dispose is harmless
     }
 
@@ -115,7 +116,7 @@ public sealed class SshTunnelTests : IClassFixture<SshdWithEtcd>
     [Fact]
     public async Task A_server_that_is_not_there_fails_with_a_connection_error_within_the_timeout()
     {
-        var nobody = LoopbackAddress.Free(22);
+        var nobody = LoopbackAddresses.Ssh.NextWithFree(22).ToString();
         var started = DateTime.UtcNow;
         var error = await Assert.ThrowsAsync<HaException>(() => SshTunnel.OpenAsync(_servers.Options() with { Host = nobody, Port = 22 }));
         Assert.Contains($"{nobody}:22", error.Message);
@@ -144,8 +145,8 @@ public sealed class SshTestServerTests
             etcd.Dispose();
             Assert.True(sshd.Process.HasExited);
             Assert.True(etcd.Process.HasExited);
-            Assert.False(LoopbackAddress.Accepts(sshd.Address, PrivateSshd.Port));
-            Assert.False(LoopbackAddress.Accepts(etcd.Address, 2379));
+            Assert.False(TcpProbe.Accepts(sshd.Address, PrivateSshd.Port));
+            Assert.False(TcpProbe.Accepts(etcd.Address, 2379));
             var leftovers = System.Diagnostics.Process.GetProcesses()
                 .Where(p => { try { return File.ReadAllText($"/proc/{p.Id}/cmdline").Contains(folder, StringComparison.Ordinal); } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } })
                 .Select(p => p.Id).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests.StandIn;
@@ -174,7 +175,7 @@ public sealed class FaultInjectionTests : StandInTestBase
         await Post(P("global/httpHealthChecks"), new JsonObject { ["name"] = "hc" });
         Assert.Empty(StandIn.Inventory());
         Assert.Equal(1, StandIn.PendingOperationCount);
-        await Eventually(() => Task.FromResult(StandIn.Inventory().Count == 1), "the health check in the inventory");
+        await Eventually.HoldsAsync("the health check in the inventory", () => StandIn.Inventory().Count == 1, Deadline);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests.StandIn;
@@ -14,12 +15,12 @@ public sealed class InstanceBehaviourTests : StandInTestBase
         StandIn.InstanceBootTime = TimeSpan.FromSeconds(3); // the first read is surely within it
         var vm = await CreateInstance("vm");
         var seen = new HashSet<string> { vm["status"]!.GetValue<string>() };
-        await Eventually(async () =>
+        await Eventually.HoldsAsync("the instance RUNNING", async () =>
         {
             var s = await Status("vm");
             seen.Add(s);
-            return s == "RUNNING";
-        }, "the instance RUNNING");
+            return (s == "RUNNING", $"status {s}");
+        }, Deadline);
         Assert.Contains(vm["status"]!.GetValue<string>(), new[] { "PROVISIONING", "STAGING" });
         Assert.Contains("RUNNING", seen);
         Assert.True(seen.IsSubsetOf(new[] { "PROVISIONING", "STAGING", "RUNNING" }), string.Join(",", seen));
@@ -98,7 +99,7 @@ public sealed class InstanceBehaviourTests : StandInTestBase
         Assert.Equal(400, (await Post(ZonePath("instances/vm/stop"))).Status);
 
         StandIn.SetInstanceStatus(Project, Zone, "vm", status, lasting: TimeSpan.FromMilliseconds(100));
-        await Eventually(async () => await Status("vm") == "TERMINATED", "the instance TERMINATED");
+        await Eventually.HoldsAsync("the instance TERMINATED", async () => await Status("vm") == "TERMINATED", Deadline);
         await Mutate(HttpMethod.Post, ZonePath("instances/vm/start"));
         Assert.Equal("RUNNING", await Status("vm"));
     }
@@ -112,7 +113,7 @@ public sealed class InstanceBehaviourTests : StandInTestBase
         Assert.Equal("resourceNotReady", (await Post(ZonePath("instances/vm/start"))).Reason);
 
         StandIn.SetInstanceStatus(Project, Zone, "vm", "PENDING", lasting: TimeSpan.FromMilliseconds(100));
-        await Eventually(async () => await Status("vm") == "RUNNING", "the instance RUNNING");
+        await Eventually.HoldsAsync("the instance RUNNING", async () => await Status("vm") == "RUNNING", Deadline);
         Assert.StartsWith("203.0.113.", NatIp((await Get(ZonePath("instances/vm"))).Body));
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Gce.Tests.StandIn;
@@ -58,7 +59,7 @@ public sealed class OperationBehaviourTests : StandInTestBase
         var answer = await Post(P("global/httpHealthChecks"), new JsonObject { ["name"] = "hc" });
         var path = OperationPath(answer.Body);
         Assert.Equal($"projects/{Project}/global/operations/{answer.Str("name")}", path);
-        await Eventually(async () => (await Get(path)).Str("status") == "DONE", "the global operation DONE by polling");
+        await Eventually.HoldsAsync("the global operation DONE by polling", async () => (await Get(path)).Str("status") == "DONE", Deadline);
         Assert.Equal(200, (await Get(P("global/httpHealthChecks/hc"))).Status);
     }
 

@@ -103,16 +103,6 @@ public abstract class StandInTestBase : IAsyncLifetime
         return done;
     }
 
-    protected static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Deadline, $"Timed out after {Deadline.TotalSeconds} s waiting for: {what}");
-            await Task.Delay(20);
-        }
-    }
-
     // ---- resources the tests build on ----------------------------------------------------------------
 
     protected async Task<string> CreateAddress(string name, string region = Region)
