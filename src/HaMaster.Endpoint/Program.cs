@@ -17,7 +17,12 @@ public static class Program
     private const string Usage = "usage: HaMaster.Endpoint --config <file>";
     private const string StopRequested = "stop requested";
 
-    public static int Main(string[] args) => Run(args, CancellationToken.None);
+    public static int Main(string[] args)
+    {
+        // Only as a process of its own: inside a host, the host's signal actions are not ours to change.
+        InheritedSignals.RestoreDefaults();
+        return Run(args, CancellationToken.None);
+    }
 
     /// <summary>
     /// Serves until SIGTERM or SIGINT arrives or <paramref name="stopRequested"/> is cancelled;

@@ -189,9 +189,13 @@ public sealed class HaEngine
         if (SafetyRules.EvenCountWarning(session.Name, session.State.Replicas.Count) is { } warning) _observer.Warning(warning);
     }
 
+    /// <summary>
+    /// The replica as the command leaves it, from a settled look: one slow probe on a loaded machine
+    /// must not show a replica the flow has just seen ready as unhealthy.
+    /// </summary>
     private static async Task<MasterReplica> ReplicaViewAsync(ClusterSession session, string replica, CancellationToken cancellationToken)
     {
-        var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var health = await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false);
         return ViewMapper.ToReplica(session.State, health.Find(replica)!);
     }
 

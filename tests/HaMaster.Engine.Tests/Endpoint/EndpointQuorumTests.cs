@@ -51,7 +51,7 @@ public sealed class EndpointQuorumTests : IAsyncLifetime, IDisposable
         using EndpointUnderTest endpoint = await EndpointUnderTest.StartAsync(
             workDirectory, EndpointUnderTest.ConfigFor(survivor, certificate, address), pki);
         string readyz = EndpointUnderTest.Url(address, "/readyz");
-        Assert.Equal(HttpStatusCode.OK, (await endpoint.Client.GetAsync(readyz)).Status);
+        await endpoint.WaitUntilReadyAsync(address);
 
         members[1].Kill();
         members[2].Kill();

@@ -35,7 +35,25 @@ public sealed class EndpointReloadTests(EtcdFixture fixture) : IClassFixture<Etc
         Assert.Empty(failures);
         Assert.False(endpoint.Process.HasExited);
         Assert.Equal(2, CountOccurrences(endpoint.Process.Stdout, "reloaded; listening on"));
-        Assert.Equal(HttpStatusCode.OK, (await endpoint.Client.GetAsync(EndpointUnderTest.Url(first, "/readyz"))).Status);
+        await endpoint.WaitUntilReadyAsync(first);
+    }
+
+    [Fact]
+    public async Task Sighup_reloads_an_endpoint_started_under_nohup()
+    {
+        IPAddress first = LoopbackAddresses.Endpoint.Next();
+        IPAddress second = LoopbackAddresses.Endpoint.Next();
+        PemPair certificate = fixture.Pki.IssuePem($"endpoint-{first}", first, second);
+        using EndpointUnderTest endpoint = await EndpointUnderTest.StartAsync(
+            fixture.WorkDirectory, EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, first), fixture.Pki, underNohup: true);
+
+        EndpointUnderTest.WriteConfig(endpoint.ConfigFile, EndpointUnderTest.ConfigFor(fixture.Etcd, certificate, first, second));
+        endpoint.Process.Signal(ChildProcess.SIGHUP);
+
+        await Eventually.HoldsAsync("the added address answers /healthz", async () =>
+            !await TlsTestClient.IsRefusedAsync(EndpointUnderTest.ListenAddress(second)) &&
+            (await endpoint.Client.GetAsync(EndpointUnderTest.Url(second, "/healthz"))).Status == HttpStatusCode.OK);
+        Assert.False(endpoint.Process.HasExited);
     }
 
     [Fact]

@@ -57,18 +57,21 @@ public sealed class EndpointUnderTest : IDisposable
     }
 
     /// <summary>Starts the endpoint process; with <paramref name="waitUntilListening"/> waits for its "listening on" line.</summary>
+    /// <param name="underNohup">Start it through <c>nohup</c>, as from a script run with <c>nohup pwsh</c>: SIGHUP then starts out ignored.</param>
     public static async Task<EndpointUnderTest> StartAsync(
-        string workDirectory, Dictionary<string, object?> config, TestCertificateAuthority pki, bool waitUntilListening = true)
+        string workDirectory, Dictionary<string, object?> config, TestCertificateAuthority pki, bool waitUntilListening = true, bool underNohup = false)
     {
         string configFile = Path.Combine(workDirectory, $"endpoint-{Guid.NewGuid():N}.json");
         WriteConfig(configFile, config);
-        return await StartWithConfigFileAsync(workDirectory, configFile, pki, waitUntilListening);
+        return await StartWithConfigFileAsync(workDirectory, configFile, pki, waitUntilListening, underNohup);
     }
 
     public static async Task<EndpointUnderTest> StartWithConfigFileAsync(
-        string workDirectory, string configFile, TestCertificateAuthority pki, bool waitUntilListening = true)
+        string workDirectory, string configFile, TestCertificateAuthority pki, bool waitUntilListening = true, bool underNohup = false)
     {
-        ChildProcess process = ChildProcess.Start(DotnetHost.Executable, [EndpointDll, "--config", configFile], workDirectory);
+        string[] command = [DotnetHost.Executable, EndpointDll, "--config", configFile];
+        if (underNohup) command = ["nohup", .. command];
+        ChildProcess process = ChildProcess.Start(command[0], command[1..], workDirectory);
         var endpoint = new EndpointUnderTest(configFile, process, TlsTestClient.Trusting(pki.CaFile));
         if (waitUntilListening)
         {
@@ -89,6 +92,14 @@ public sealed class EndpointUnderTest : IDisposable
         }
         return endpoint;
     }
+
+    /// <summary>
+    /// Waits for the first 200 from /readyz: on a loaded machine etcd's first linearizable read can
+    /// take longer than the endpoint's one-second patience.
+    /// </summary>
+    public Task WaitUntilReadyAsync(IPAddress address) =>
+        Eventually.HoldsAsync("/readyz is ok", async () =>
+            (await Client.GetAsync(Url(address, "/readyz"))).Status == HttpStatusCode.OK);
 
     public void Dispose() => Process.Dispose();
 }
