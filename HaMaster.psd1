@@ -24,6 +24,9 @@
         'Stop-MasterReplica'
         'Start-MasterReplica'
         'Get-EtcdMember'
+        'Backup-HaCluster'
+        'Get-HaClusterBackup'
+        'Remove-HaClusterBackup'
     )
     AliasesToExport      = @('Replace-MasterReplica')
     FunctionsToExport    = @()

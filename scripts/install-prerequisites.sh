@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs what HaMaster's Local provider and tests need on Debian: etcd (etcd-server), HAProxy,
-# the shellcheck package (it checks the Gce replica startup script) and openssh-server (the SSH
+# Installs what HaMaster's Local provider and tests need on Debian: etcd (etcd-server), etcdctl
+# (etcd-client: the tests check backups with etcd's own tool), HAProxy, the shellcheck package (it checks the Gce replica startup script) and openssh-server (the SSH
 # tunnel tests run a private sshd). Only what is missing is installed, so a second run does nothing.
 set -euo pipefail
 missing=()
 command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || missing+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || [ -x /usr/bin/etcdctl ] || missing+=(etcd-client)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null 2>&1; then missing+=(openssh-server); fi

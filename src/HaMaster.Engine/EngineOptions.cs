@@ -34,6 +34,9 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan VoterPatience { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long streaming one etcd snapshot into a backup may take.</summary>
+    public TimeSpan BackupTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// Runs just before each flow step, after the journal names it: by default the fault drills'
     /// pause (<see cref="Flows.DrillPause"/>); tests interrupt flows there.

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using HaMaster.Engine.Backups;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Flows;
 using HaMaster.Engine.Health;
@@ -15,7 +16,7 @@ namespace HaMaster.Engine;
 /// The engine's entry point: one method per user operation. Every change takes the cluster lock,
 /// resolves an interrupted change first, checks the safety rules, then runs its flow.
 /// </summary>
-public sealed class HaEngine
+public sealed partial class HaEngine
 {
     private readonly ClusterStore _store;
     private readonly Func<ProviderKind, IReplicaProvider> _providers;
@@ -73,6 +74,7 @@ public sealed class HaEngine
                 EtcdQuorumReads = request.EtcdQuorumReads,
                 CreatedAt = DateTimeOffset.UtcNow,
                 EtcdClusterToken = $"{request.Name}-{Guid.NewGuid():N}",
+                BackupRetention = request.BackupRetention,
                 ProviderData = providerData,
             };
             using var session = new ClusterSession(state, _store, provider, _observer, progress, _options, _openApiProbe);
@@ -126,6 +128,7 @@ public sealed class HaEngine
             var resolvedZone = await ResolveZoneAsync(session.State, zone, cancellationToken).ConfigureAwait(false);
             var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckAdd(MembershipView.From(health));
+            await new BackupFlow(session, health, BackupReason.BeforeAdd, beforeCommand: "Add-MasterReplica").TakeAsync(cancellationToken).ConfigureAwait(false);
             var flow = new AddReplicaFlow(session, health, resolvedZone);
             await flow.RunAsync(cancellationToken).ConfigureAwait(false);
             WarnIfEven(session);
@@ -138,6 +141,7 @@ public sealed class HaEngine
             var record = session.RequireReplica(replica);
             var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force);
+            await new BackupFlow(session, health, BackupReason.BeforeRemove, beforeCommand: "Remove-MasterReplica").TakeAsync(cancellationToken).ConfigureAwait(false);
             await new RemoveReplicaFlow(session, health, record, force).RunAsync(cancellationToken).ConfigureAwait(false);
             WarnIfEven(session);
             return true;

@@ -9,4 +9,5 @@ public sealed record NewClusterRequest(
     string? Project = null,
     string? Region = null,
     bool MultiZone = false,
-    bool EtcdQuorumReads = false);
+    bool EtcdQuorumReads = false,
+    int BackupRetention = ClusterState.DefaultBackupRetention);

@@ -54,6 +54,9 @@ public sealed class GceTunneledEtcdGateway(EtcdCredentials credentials, Func<str
     public async Task<string?> GetAsync(string endpoint, string key, CancellationToken cancellationToken) =>
         await (await RouteAsync(endpoint, cancellationToken).ConfigureAwait(false)).GetAsync(endpoint, key, cancellationToken).ConfigureAwait(false);
 
+    public async Task<long> SnapshotAsync(string endpoint, Stream destination, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await (await RouteAsync(endpoint, cancellationToken).ConfigureAwait(false)).SnapshotAsync(endpoint, destination, timeout, cancellationToken).ConfigureAwait(false);
+
     private async Task<EtcdGateway> RouteAsync(string endpoint, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);

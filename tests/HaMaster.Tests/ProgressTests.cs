@@ -17,11 +17,16 @@ public sealed class ProgressTests : IDisposable
         var parent = progress.Where(p => p.ParentActivityId == -1).ToList();
         Assert.All(parent, p => Assert.Equal("Add-MasterReplica prog", p.Activity));
         var parentId = parent[0].ActivityId;
-        var child = progress.Where(p => p.ParentActivityId == parentId).ToList();
+        var backup = progress.Where(p => p.ParentActivityId == parentId && p.Activity == "Back up prog").ToList();
+        var child = progress.Where(p => p.ParentActivityId == parentId && p.Activity == "Add replica to prog").ToList();
+        Assert.NotEmpty(backup);
         Assert.NotEmpty(child);
-        Assert.All(child, p => Assert.Equal("Add replica to prog", p.Activity));
+        Assert.Equal(backup.Count + child.Count, progress.Count(p => p.ParentActivityId == parentId));
 
-        AssertStatusesInOrder(parent, "Waiting for the cluster lock", "Checking health and quorum", "Add replica to prog");
+        AssertStatusesInOrder(parent, "Waiting for the cluster lock", "Checking health and quorum", "Back up prog", "Add replica to prog");
+        AssertStatusesInOrder(backup, "Stream the snapshot and check its integrity hash", "Record the backup beside its snapshot");
+        AssertPercentagesRiseToCompletion(backup);
+        Assert.True(progress.IndexOf(backup[^1]) < progress.IndexOf(child[0]), "the backup completes before the add begins");
         AssertStatusesInOrder(child,
             "Add its etcd member as a learner", "Start its etcd member and API endpoint",
             "Promote the learner once it has caught up", "Put it behind the cluster address");

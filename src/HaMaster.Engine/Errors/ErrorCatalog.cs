@@ -36,6 +36,9 @@ public static class ErrorCatalog
         new(ErrorIds.PromotionTimedOut, HaErrorCategory.OperationTimeout, "A new etcd learner did not catch up with the leader in time; the join was rolled back."),
         new(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout, "A replica did not become a healthy voter with a ready API in time."),
         new(ErrorIds.ReplicaDataLost, HaErrorCategory.InvalidOperation, "A replica's data is gone; it cannot rejoin with its old identity and must be replaced (Repair-MasterReplica)."),
+        new(ErrorIds.BackupFailed, HaErrorCategory.WriteError, "No backup could be taken (no etcd member answered, the disk filled, the snapshot failed its integrity hash); nothing is left of it, and a change it was taken for (safety rule 12) changed nothing."),
+        new(ErrorIds.BackupPathNotWritable, HaErrorCategory.WriteError, "Backups cannot be written to the folder given (or the cluster's backups folder); nothing was streamed."),
+        new(ErrorIds.BackupNotFound, HaErrorCategory.ObjectNotFound, "The backup's files are no longer where they were listed."),
         new(ErrorIds.OperationTimedOut, HaErrorCategory.OperationTimeout, "A component did not answer in time."),
         new(ErrorIds.UnexpectedError, HaErrorCategory.NotSpecified, "A failure HaMaster does not know; the message says what failed."),
     ];

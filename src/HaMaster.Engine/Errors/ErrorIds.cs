@@ -32,6 +32,9 @@ public static class ErrorIds
     public const string PromotionTimedOut = "PromotionTimedOut";
     public const string ReplicaNotReady = "ReplicaNotReady";
     public const string ReplicaDataLost = "ReplicaDataLost";
+    public const string BackupFailed = "BackupFailed";
+    public const string BackupPathNotWritable = "BackupPathNotWritable";
+    public const string BackupNotFound = "BackupNotFound";
     public const string OperationTimedOut = "OperationTimedOut";
     public const string UnexpectedError = "UnexpectedError";
 }

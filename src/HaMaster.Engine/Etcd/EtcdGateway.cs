@@ -94,6 +94,32 @@ public sealed class EtcdGateway : IEtcdGateway
             return response.Kvs.Count == 0 ? null : response.Kvs[0].Value.ToStringUtf8();
         });
 
+    public async Task<long> SnapshotAsync(string endpoint, Stream destination, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // The revision is read first: the snapshot, taken after, holds at least that much.
+        var revision = await CallAsync(endpoint, "revision", cancellationToken, async (client, deadline) =>
+        {
+            var response = await client.GetAsync(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("/hamaster/quorum-check"), Serializable = true, CountOnly = true },
+                deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.Header.Revision;
+        }).ConfigureAwait(false);
+        var client = _clients.GetOrAdd(endpoint, Connect);
+        try
+        {
+            await client.Snapshot(new SnapshotRequest(), chunk =>
+            {
+                if (chunk.Header is { Revision: > 0 } header) revision = Math.Max(revision, header.Revision);
+                chunk.Blob.WriteTo(destination);
+            }, cancellationToken, deadline: DateTime.UtcNow + timeout).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e.StatusCode == StatusCode.DeadlineExceeded ? $"not complete within {timeout.TotalSeconds:0.#} s" : e.Status.Detail;
+            throw new EtcdRequestException(endpoint, "snapshot", reason, e);
+        }
+        return revision;
+    }
+
     private async Task<T> CallAsync<T>(string endpoint, string operation, CancellationToken cancellationToken, Func<EtcdClient, DateTime, Task<T>> call)
     {
         var client = _clients.GetOrAdd(endpoint, Connect);

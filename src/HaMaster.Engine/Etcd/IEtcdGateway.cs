@@ -17,4 +17,9 @@ public interface IEtcdGateway : IDisposable
     Task MoveLeaderAsync(string leaderEndpoint, ulong targetMemberId, CancellationToken cancellationToken);
     Task PutAsync(string endpoint, string key, string value, CancellationToken cancellationToken);
     Task<string?> GetAsync(string endpoint, string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// Streams the member's whole database into <paramref name="destination"/> as etcd's v3 snapshot
+    /// (ending in its own SHA-256); returns the store revision the snapshot holds at least.
+    /// </summary>
+    Task<long> SnapshotAsync(string endpoint, Stream destination, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -19,6 +19,12 @@ public abstract class Flow
 
     public abstract IReadOnlyList<FlowStep> Steps { get; }
 
+    /// <summary>
+    /// A short flow run before the one that does the change (a backup, rule 12): it names itself in the
+    /// operation's status but leaves the operation's percentage to the change.
+    /// </summary>
+    public virtual bool IsPrelude => false;
+
     /// <summary>What the journal records of this flow; null when an interruption leaves nothing to finish or undo.</summary>
     public virtual OperationKind? Journal => null;
 

@@ -65,7 +65,7 @@ public static class FlowRunner
             cancellationToken.ThrowIfCancellationRequested();
             var step = steps[i];
             progress.Report(step.Description, i * 100 / steps.Count);
-            operation.Report(flow.Activity, start + (100 - start) * i / steps.Count);
+            operation.Report(flow.Activity, flow.IsPrelude ? start : start + (100 - start) * i / steps.Count);
             session.Observer.Verbose($"{flow.Activity}: {step.Description}");
             if (journal is not null)
             {

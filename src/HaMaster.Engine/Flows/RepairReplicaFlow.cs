@@ -1,11 +1,13 @@
+using HaMaster.Engine.Backups;
+using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Safety;
 
 namespace HaMaster.Engine.Flows;
 
 /// <summary>
-/// Replaces a replica (safety rule 5): the old one is removed first, then a new one is added in the
-/// same zone, each half gated and checked on its own and journaled by its own flow, so an interruption
+/// Replaces a replica (safety rule 5): once the removal is allowed and a backup is taken (rule 12), the
+/// old one is removed first, then a new one is added in the same zone, each half gated and checked on its own and journaled by its own flow, so an interruption
 /// is finished or rolled back as that half's flow decides.
 /// </summary>
 public sealed class RepairReplicaFlow : Flow
@@ -19,6 +21,8 @@ public sealed class RepairReplicaFlow : Flow
         _force = force;
         Steps =
         [
+            new("check", $"Check that {replica.Name} may be replaced", CheckAsync),
+            new("backup", "Back up the cluster (safety rule 12)", BackUpAsync),
             new("remove", $"Remove {replica.Name}", RemoveAsync),
             new("add", $"Add its replacement in zone {replica.Zone}", AddAsync),
         ];
@@ -29,6 +33,17 @@ public sealed class RepairReplicaFlow : Flow
 
     /// <summary>The replica that replaced the old one, once the flow has run.</summary>
     public ReplicaRecord? Replacement { get; private set; }
+
+    private ClusterHealth? _checked;
+
+    private async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        _checked = await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+        SafetyRules.CheckRemove(MembershipView.From(_checked), _replica.Name, _force, forRepair: true);
+    }
+
+    private Task BackUpAsync(CancellationToken cancellationToken) =>
+        new BackupFlow(Session, _checked!, BackupReason.BeforeRepair, beforeCommand: "Repair-MasterReplica").TakeAsync(cancellationToken);
 
     private async Task RemoveAsync(CancellationToken cancellationToken)
     {

@@ -17,6 +17,9 @@ public sealed class ClusterState
     public bool EtcdQuorumReads { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public string EtcdClusterToken { get; init; } = "";
+    /// <summary>How many automatic backups (safety rule 12) are kept; manual ones are never pruned.</summary>
+    public int BackupRetention { get; init; } = DefaultBackupRetention;
+    public const int DefaultBackupRetention = 10;
     public List<ReplicaRecord> Replicas { get; init; } = new();
     public PendingOperation? Pending { get; set; }
     /// <summary>Provider-specific bookkeeping, such as the loopback block on the Local provider.</summary>

@@ -29,6 +29,8 @@ public sealed class StateDirectory
     }
     public string StateFile(string cluster) => Path.Combine(ClusterDirectory(cluster), "cluster.json");
     public string LockFile(string cluster) => Path.Combine(ClusterDirectory(cluster), "cluster.lock");
+    /// <summary>Where a cluster's backups go unless Backup-HaCluster -Path says otherwise.</summary>
+    public string BackupsDirectory(string cluster) => Path.Combine(ClusterDirectory(cluster), "backups");
     public string PkiDirectory(string cluster) => Path.Combine(ClusterDirectory(cluster), "pki");
     public string ReplicaDirectory(string cluster, string replica) => Path.Combine(ClusterDirectory(cluster), "replicas", replica);
 }

@@ -85,6 +85,13 @@ public sealed class NewHaClusterCommand : HaCmdlet
     public SwitchParameter EnableEtcdQuorumReads { get; set; }
 
     /// <summary>
+    /// How many automatic backups to keep: every Add-, Remove- and Repair-MasterReplica first takes a backup (safety rule 12), and the oldest automatic ones beyond this number are deleted. Manual backups (Backup-HaCluster) are never pruned. Recorded on the cluster. Default 10; 1 to 1000.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int BackupRetention { get; set; } = Engine.Model.ClusterState.DefaultBackupRetention;
+
+    /// <summary>
     /// How this machine reaches the replicas of a Gce cluster; recorded on the cluster. External (the default, for a machine outside the VPC): etcd through an SSH tunnel to each replica's public address with a key HaMaster generates (the VMs' host keys are read from their guest attributes), and API servers at their public addresses, their certificates checked for the replica's internal address. Internal (for a machine inside the VPC): etcd and API servers at the replicas' internal addresses. Applies to -Provider Gce only.
     /// </summary>
     [Parameter]
@@ -135,7 +142,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
         Engine.Naming.ResourceNames.ValidateClusterName(Name);
         if (!ShouldProcess(Name, $"Create {Provider} HA cluster"))
             return;
-        var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads);
+        var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads, BackupRetention);
         WriteObject(Run((engine, token) => engine.NewClusterAsync(request, token)));
     });
 

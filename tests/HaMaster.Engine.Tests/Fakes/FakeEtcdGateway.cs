@@ -82,6 +82,20 @@ public sealed class FakeEtcdGateway(FakeWorld world) : IEtcdGateway
         return Task.FromResult(world.Keys.GetValueOrDefault(key));
     }
 
+    /// <summary>A real snapshot's shape: the keys as JSON, padded to whole 512-byte blocks, then their SHA-256.</summary>
+    public Task<long> SnapshotAsync(string endpoint, Stream destination, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        world.Record($"snapshot {FakeWorld.Host(endpoint)}");
+        Answering(endpoint, "snapshot");
+        if (world.SnapshotFailure is { } reason) throw Refused(endpoint, "snapshot", reason);
+        var keys = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(world.Keys);
+        var database = new byte[(keys.Length / 512 + 1) * 512];
+        keys.CopyTo(database, 0);
+        destination.Write(database);
+        destination.Write(System.Security.Cryptography.SHA256.HashData(database));
+        return Task.FromResult((long)world.Keys.Count + 1);
+    }
+
     private FakeMember Answering(string endpoint, string operation)
     {
         var host = FakeWorld.Host(endpoint);

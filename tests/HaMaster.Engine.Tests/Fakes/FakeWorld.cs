@@ -24,6 +24,9 @@ public sealed class FakeWorld
     /// <summary>How many status requests still go unanswered, as from members behind a slow link.</summary>
     public int UnansweredStatusRequests { get; set; }
 
+    /// <summary>When set, every snapshot request fails with this reason.</summary>
+    public string? SnapshotFailure { get; set; }
+
     public FakeWorld Clone() => new()
     {
         _nextMemberId = _nextMemberId,

@@ -44,10 +44,19 @@ public sealed class FlowPlanTests : IDisposable
     }
 
     [Fact]
-    public void Repair_removes_then_adds()
+    public void Repair_checks_and_backs_up_before_it_removes_then_adds()
     {
         var session = Session(replicas: 3);
-        Assert.Equal(["remove", "add"], new RepairReplicaFlow(session, session.State.Replicas[2], force: false).Steps.Select(s => s.Name));
+        Assert.Equal(["check", "backup", "remove", "add"], new RepairReplicaFlow(session, session.State.Replicas[2], force: false).Steps.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void A_backup_counts_only_after_its_snapshot_is_checked_and_is_not_journaled()
+    {
+        var session = Session(replicas: 3);
+        var flow = new BackupFlow(session, Health(session), HaMaster.Engine.Backups.BackupReason.Manual);
+        Assert.Equal(["backup-folder", "backup-source", "backup-snapshot", "backup-record", "backup-retention"], flow.Steps.Select(s => s.Name));
+        Assert.Null(flow.Journal);
     }
 
     [Fact]
