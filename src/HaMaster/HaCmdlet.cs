@@ -64,13 +64,33 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
             try { return await work(engine, CancellationToken).ConfigureAwait(false); }
             finally { actions.CompleteAdding(); }
         });
+        PipelineStoppedException? stopped = null;
         try
         {
-            foreach (var action in actions.GetConsumingEnumerable()) action();
+            foreach (var action in actions.GetConsumingEnumerable())
+            {
+                // After Ctrl+C the pipeline takes no more writes, but the engine may still be rolling
+                // back: wait for it, so the command returns only once the cluster is consistent.
+                if (stopped is not null) continue;
+                try
+                {
+                    action();
+                }
+                catch (PipelineStoppedException e)
+                {
+                    stopped = e;
+                    _stopping.Cancel();
+                }
+            }
         }
         finally
         {
             _pipelineActions = null;
+        }
+        if (stopped is not null)
+        {
+            try { task.Wait(); } catch (AggregateException) { } // completes at once: the pump ends when the work does
+            throw stopped;
         }
         try
         {

@@ -8,7 +8,8 @@ namespace HaMaster.Gce.Tests;
 /// The default access of a Gce cluster (External, a machine outside the VPC), through the cmdlets:
 /// etcd reached through SSH tunnels to the VMs' external addresses with the module's key, each VM's
 /// host key taken from its guest attributes, and a VM presenting another host key refused. The
-/// settings given to New-HaCluster are recorded and used by later commands.
+/// settings given to New-HaCluster are recorded and used by later commands; backups stream through
+/// the tunnels too.
 /// </summary>
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class GceExternalAccessTests
@@ -32,6 +33,15 @@ public sealed class GceExternalAccessTests
             var script = cloud.StandIn.GetResource(vm.Path)!["metadata"]!["items"]!.AsArray().Single(i => (string?)i!["key"] == "startup-script")!["value"]!.GetValue<string>();
             Assert.Contains("kubernetes_version=v1.33.2", script);
         }
+
+        // Backups stream through the same tunnels: the one the add took first (rule 12), and a manual one from the follower.
+        var automatic = Assert.Single(cloud.Run("Get-HaClusterBackup ext").OfType<HaClusterBackup>());
+        Assert.True(automatic.Verified, automatic.Problem);
+        Assert.Equal(("BeforeAdd", "ext-master"), (automatic.Reason, automatic.SourceReplica));
+        var manual = Assert.Single(cloud.Run("Backup-HaCluster -Cluster ext").OfType<HaClusterBackup>());
+        Assert.True(manual.Verified, manual.Problem);
+        var follower = cloud.Run("Get-MasterReplica ext").OfType<MasterReplica>().Single(r => r.EtcdRole == "Follower");
+        Assert.Equal(follower.Name, manual.SourceReplica);
 
         cloud.Run("Remove-HaCluster ext -Force");
         Assert.Empty(cloud.StandIn.Inventory());

@@ -16,6 +16,7 @@ namespace HaMaster.Engine.Flows;
 public sealed class AddReplicaFlow : Flow
 {
     private readonly ClusterHealth? _health;
+    private bool _learnerRequested;
 
     /// <summary>A new replica in <paramref name="zone"/>, decided on <paramref name="health"/> (the health gate's snapshot).</summary>
     public AddReplicaFlow(ClusterSession session, ClusterHealth health, string zone)
@@ -98,8 +99,27 @@ public sealed class AddReplicaFlow : Flow
     {
         if (!IsRecorded) return;
         var endpoint = await Session.AnsweringVoterAsync(except: Replica.Name, cancellationToken).ConfigureAwait(false);
+        // A member-add cut short in this process (Ctrl+C) is still applied when etcd had proposed it
+        // already, possibly after a first look: keep looking until a settle period shows none.
+        var lookUntil = DateTime.UtcNow + (_learnerRequested ? Options.SettleInterval * Options.SettleLooks : TimeSpan.Zero);
+        while (true)
+        {
+            var found = await RemoveMembersOfReplicaAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            if (!found && DateTime.UtcNow >= lookUntil) break;
+            await Task.Delay(Options.SettleInterval, cancellationToken).ConfigureAwait(false);
+        }
+        await Session.Provider.DeleteReplicaAsync(Session.State, Replica, cancellationToken).ConfigureAwait(false);
+        Session.Pki.DeleteReplica(Replica.Name);
+        Session.State.Replicas.Remove(Replica);
+        Session.Save();
+    }
+
+    /// <summary>Removes every etcd member with this replica's peer URL; whether there was one.</summary>
+    private async Task<bool> RemoveMembersOfReplicaAsync(string endpoint, CancellationToken cancellationToken)
+    {
         var members = await Session.Etcd.ListMembersAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        foreach (var member in members.Where(m => m.PeerUrls.Contains(Replica.PeerUrl)))
+        var found = members.Where(m => m.PeerUrls.Contains(Replica.PeerUrl)).ToList();
+        foreach (var member in found)
         {
             try
             {
@@ -109,10 +129,7 @@ public sealed class AddReplicaFlow : Flow
             {
             }
         }
-        await Session.Provider.DeleteReplicaAsync(Session.State, Replica, cancellationToken).ConfigureAwait(false);
-        Session.Pki.DeleteReplica(Replica.Name);
-        Session.State.Replicas.Remove(Replica);
-        Session.Save();
+        return found.Count > 0;
     }
 
     private Task RecordAsync()
@@ -144,6 +161,7 @@ public sealed class AddReplicaFlow : Flow
     /// </summary>
     private async Task<ulong> AddNewLearnerAsync(string endpoint, CancellationToken cancellationToken)
     {
+        _learnerRequested = true;
         for (var attempt = 1; ; attempt++)
         {
             try

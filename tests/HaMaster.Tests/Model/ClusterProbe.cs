@@ -148,6 +148,7 @@ public sealed partial class ClusterProbe : IDisposable
         Add(_folder, "");
         Add(Path.Combine(_folder, "replicas"), "replicas/");
         Add(Path.Combine(_folder, "pki", "replicas"), "pki/replicas/");
+        Add(Path.Combine(_folder, "backups"), "backups/");
         foreach (var replica in Directory.Exists(Path.Combine(_folder, "replicas")) ? Directory.GetDirectories(Path.Combine(_folder, "replicas")) : [])
             if (Directory.Exists(Path.Combine(replica, "etcd-data"))) files.Add($"replicas/{Path.GetFileName(replica)}/etcd-data");
         return files;

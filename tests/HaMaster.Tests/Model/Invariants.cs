@@ -72,16 +72,32 @@ public static class Invariants
         expect(wantsLoadBalancer || seen.Processes.All(p => p.Owner != ObservedProcess.LoadBalancer), "HAProxy processes are left with a single replica");
     }
 
-    /// <summary>The cluster folder holds the state, the lock, the certificates and one folder per replica (with its data), plus lb/ with a load balancer; the block stays reserved.</summary>
+    /// <summary>
+    /// The cluster folder holds the state, the lock, the certificates and one folder per replica (with
+    /// its data), plus lb/ with a load balancer and backups/ once a change took one (rule 12); the block
+    /// stays reserved.
+    /// </summary>
     private static void Files(ClusterModel model, ClusterObservation seen, Action<bool, string> expect)
     {
         string[] top = ["cluster.json", "cluster.lock", "pki", "replicas", .. WantsLoadBalancer(model) ? new[] { "lb" } : []];
-        expect(SameSet(Under(seen.Files, ""), top), $"the cluster folder holds [{Join(Under(seen.Files, ""))}], expected [{Join(top)}]");
+        var seenTop = Under(seen.Files, "").Where(f => f != "backups").ToList();
+        expect(SameSet(seenTop, top), $"the cluster folder holds [{Join(seenTop)}], expected [{Join(top)}]");
+        Backups(Under(seen.Files, "backups/").ToList(), expect);
         expect(SameSet(Under(seen.Files, "replicas/"), Names(model)), $"replica folders [{Join(Under(seen.Files, "replicas/"))}] are not the model's replicas");
         expect(SameSet(Under(seen.Files, "pki/replicas/"), Names(model)), $"replica certificate folders [{Join(Under(seen.Files, "pki/replicas/"))}] are not the model's replicas");
         foreach (var replica in model.Replicas)
             expect(seen.Files.Contains($"replicas/{replica.Name}/etcd-data"), $"{replica.Name} has no etcd data folder");
         expect(seen.ReservationOwner == seen.StateFile, $"the loopback block's reservation names '{seen.ReservationOwner}', not the cluster's state file");
+    }
+
+    /// <summary>Only whole backups (a snapshot and its manifest), no partial file, and no more automatic ones than the retention.</summary>
+    private static void Backups(List<string> files, Action<bool, string> expect)
+    {
+        var snapshots = files.Where(f => f.EndsWith(".db", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension).ToList();
+        var manifests = files.Where(f => f.EndsWith(".json", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension).ToList();
+        expect(files.Count == snapshots.Count + manifests.Count, $"backups/ holds files that are not whole backups: [{Join(files)}]");
+        expect(SameSet(snapshots, manifests), $"backups/ holds a snapshot without its manifest or the other way round: [{Join(files)}]");
+        expect(snapshots.Count <= Engine.Model.ClusterState.DefaultBackupRetention, $"{snapshots.Count} automatic backups kept, more than the retention of {Engine.Model.ClusterState.DefaultBackupRetention}");
     }
 
     /// <summary>Exactly the sockets of running replicas listen in the block, and the cluster address while HAProxy or the only replica serves it.</summary>
