@@ -80,6 +80,7 @@ var order = new (string Name, Action Run)[]
     ("list", scenarios.List),
     ("availability", scenarios.Availability),
     ("drills", scenarios.Drills),
+    ("backup", scenarios.Backups),
 };
 foreach (var (name, run) in order)
 {

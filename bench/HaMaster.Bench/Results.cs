@@ -32,6 +32,9 @@ public sealed partial class Results
         ("importFresh", "f. Import-Module, fresh process (installed layout)"),
         ("importWarm", "f. Import-Module, warm (new runspace, same process)"),
         ("getMasterReplica5", "f. Get-MasterReplica, 5-replica cluster"),
+        ("backup", "h. backup: Backup-HaCluster of a database over 100 MiB (target 50 MB/s)"),
+        ("rule12Remove", "h. rule 12: share of Remove-MasterReplica spent on its backup"),
+        ("rule12Add", "h. rule 12: share of Add-MasterReplica spent on its backup"),
     ];
 
     /// <summary>The availability figures of each event kind, in the order the events ran.</summary>

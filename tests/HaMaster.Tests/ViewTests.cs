@@ -109,6 +109,14 @@ public sealed partial class ViewTests
         IsLearner = true, Healthy = false, Problem = "added but never started",
     };
 
+    private static readonly HaClusterBackup AlteredBackup = new()
+    {
+        Cluster = "quickstart", Name = "quickstart-20261205-031500-before-add", Path = "/backups/quickstart-20261205-031500-before-add.db",
+        Reason = "BeforeAdd", SourceReplica = "quickstart-master-9c0", Revision = 10440, SizeBytes = 2_117_664,
+        Sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", TakenAt = new DateTimeOffset(2026, 12, 5, 3, 15, 0, TimeSpan.Zero),
+        Verified = false, Problem = "its snapshot file's SHA-256 differs from the one its manifest records",
+    };
+
     /// <summary>One object of each output type, for the list views.</summary>
     private static readonly IReadOnlyDictionary<Type, object> OneOfEach = new Dictionary<Type, object>
     {
@@ -117,6 +125,7 @@ public sealed partial class ViewTests
         [typeof(EtcdMember)] = LearnerMember,
         [typeof(LoadBalancer)] = Haproxy,
         [typeof(LoadBalancerBackend)] = Haproxy.Backends[2],
+        [typeof(HaClusterBackup)] = AlteredBackup,
     };
 
     /// <summary>Every public type of the HaMaster namespace: the objects the cmdlets emit.</summary>
@@ -286,6 +295,24 @@ public sealed partial class ViewTests
             Address : 127.6.0.11
             State   : Up
             Healthy : True
+            """);
+    }
+
+    [Fact]
+    public void The_backup_table_shows_when_why_where_from_and_whether_it_verifies_within_120_columns()
+    {
+        var sound = new HaClusterBackup
+        {
+            Cluster = "quickstart", Name = "quickstart-20261205-032000-manual", Path = "/backups/quickstart-20261205-032000-manual.db",
+            Reason = "Manual", SourceReplica = "quickstart-master-2f1", Revision = 10512, SizeBytes = 104_857_632,
+            Sha256 = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", TakenAt = AlteredBackup.TakenAt.AddMinutes(5), Verified = true,
+        };
+        string Local(HaClusterBackup backup) => backup.TakenAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        AssertRendered([AlteredBackup, sound], $"""
+            TakenAt             Reason       SourceReplica          Revision  SizeMB Verified Name
+            -------             ------       -------------          --------  ------ -------- ----
+            {Local(AlteredBackup)} BeforeAdd    quickstart-master-9c0     10440     2.0 False    quickstart-20261205-031500-before-add
+            {Local(sound)} Manual       quickstart-master-2f1     10512   100.0 True     quickstart-20261205-032000-manual
             """);
     }
 

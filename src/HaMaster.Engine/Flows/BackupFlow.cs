@@ -19,6 +19,7 @@ public sealed class BackupFlow : Flow
     private readonly BackupReason _reason;
     private readonly BackupFolder _folder;
     private readonly string? _beforeCommand;
+    private List<ReplicaHealth> _candidates = [];
     private ReplicaHealth? _source;
     private string? _name;
     private long _revision;
@@ -71,29 +72,50 @@ public sealed class BackupFlow : Flow
         return Task.CompletedTask;
     }
 
+    /// <summary>Healthy replicas first (a replica whose data is gone may still answer a status request), followers before the leader.</summary>
     private Task ChooseSourceAsync()
     {
-        _source = _health.Replicas
+        _candidates = _health.Replicas
             .Where(r => r.IsVoter && r.EtcdStatus is not null && r.Status == ReplicaStatus.Running)
-            .OrderByDescending(r => r.EtcdRole == EtcdRole.Follower)
+            .OrderByDescending(r => r.Healthy)
+            .ThenByDescending(r => r.EtcdRole == EtcdRole.Follower)
             .ThenByDescending(r => r.EtcdStatus!.RaftIndex)
-            .FirstOrDefault() ?? throw new InvalidOperationException("no etcd voter answers");
-        Session.Observer.Verbose($"Backup of {Session.Name}: snapshot from {_source.Replica.Name} ({_source.EtcdRole}).");
+            .ToList();
+        if (_candidates.Count == 0) throw new InvalidOperationException("no etcd voter answers");
         return Task.CompletedTask;
     }
 
+    /// <summary>Streams from the first candidate that gives a whole snapshot; a failed attempt leaves nothing behind.</summary>
     private async Task SnapshotAsync(CancellationToken cancellationToken)
     {
         _name = _folder.NewName(Session.Name, DateTimeOffset.UtcNow, _reason);
         var partial = _folder.PartialPath(_name);
-        await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+        var failures = new List<string>();
+        foreach (var candidate in _candidates)
         {
-            _revision = await Session.Etcd.SnapshotAsync(_source!.Replica.ClientUrl, file, Session.Options.BackupTimeout, cancellationToken).ConfigureAwait(false);
-            file.Flush(flushToDisk: true);
+            try
+            {
+                await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+                {
+                    _revision = await Session.Etcd.SnapshotAsync(candidate.Replica.ClientUrl, file, Session.Options.BackupTimeout, cancellationToken).ConfigureAwait(false);
+                    file.Flush(flushToDisk: true);
+                }
+                _check = EtcdSnapshotFile.Read(partial);
+                if (_check.IntegrityHolds)
+                {
+                    _source = candidate;
+                    Session.Observer.Verbose($"Backup of {Session.Name}: snapshot from {candidate.Replica.Name} ({candidate.EtcdRole}).");
+                    return;
+                }
+                failures.Add($"the snapshot streamed from {candidate.Replica.Name} ({_check.SizeBytes} bytes) fails its own integrity hash");
+            }
+            catch (EtcdRequestException e)
+            {
+                failures.Add(e.Message);
+            }
+            File.Delete(partial);
         }
-        _check = EtcdSnapshotFile.Read(partial);
-        if (!_check.IntegrityHolds)
-            throw new InvalidOperationException($"the snapshot streamed from {_source.Replica.Name} ({_check.SizeBytes} bytes) fails its own integrity hash");
+        throw new InvalidOperationException(string.Join("; ", failures));
     }
 
     private Task RecordAsync()

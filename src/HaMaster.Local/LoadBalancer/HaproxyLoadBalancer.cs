@@ -12,6 +12,7 @@ public sealed class HaproxyLoadBalancer
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan NudgeInterval = TimeSpan.FromSeconds(4);
 
     private readonly string haproxyPath;
 
@@ -121,18 +122,32 @@ public sealed class HaproxyLoadBalancer
         // The master re-executes itself on SIGUSR2, reads the new configuration and forks a new worker
         // that takes over the stats socket; the old worker finishes its connections and exits.
         DetachedProcess.Signal(masterPid, NativeMethods.SIGUSR2);
+        // A reload that has not begun (the master has not logged "Reloading HAProxy") after a while is asked for
+        // again: on a loaded machine a master once left SIGUSR2 unanswered for the whole 15 s. A
+        // second reload of the same configuration is harmless.
+        void AskAgainIfNothingHappened()
+        {
+            if (!files.ReadLogSince(logOffset).Contains("Reloading HAProxy", StringComparison.Ordinal)) DetachedProcess.Signal(masterPid, NativeMethods.SIGUSR2);
+        }
         await WaitUntilAsync(
             files, masterPid,
             snapshot => snapshot.WorkerPid != before?.WorkerPid && snapshot.Serves(spec),
-            logOffset, "reloading", cancellationToken).ConfigureAwait(false);
+            logOffset, "reloading", cancellationToken, AskAgainIfNothingHappened).ConfigureAwait(false);
     }
 
     private static async Task WaitUntilAsync(
-        HaproxyFiles files, int masterPid, Func<HaproxySnapshot, bool> ready, long logOffset, string activity, CancellationToken cancellationToken)
+        HaproxyFiles files, int masterPid, Func<HaproxySnapshot, bool> ready, long logOffset, string activity, CancellationToken cancellationToken,
+        Action? nudge = null)
     {
         var elapsed = Stopwatch.StartNew();
+        var nextNudge = NudgeInterval;
         while (true)
         {
+            if (nudge is not null && elapsed.Elapsed > nextNudge)
+            {
+                nudge();
+                nextNudge += NudgeInterval;
+            }
             if (!HaproxyMasterProcess.IsRunning(masterPid, files.ConfigPath))
                 throw new InvalidOperationException($"HAProxy exited while {activity} the load balancer in {files.Directory}:\n{files.ReadLogSince(logOffset).Trim()}");
             var log = files.ReadLogSince(logOffset);
