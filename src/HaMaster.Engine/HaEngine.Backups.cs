@@ -43,9 +43,10 @@ public sealed partial class HaEngine
         folder.Delete(backup.Name);
     }
 
+    /// <summary>The folder a backup of <paramref name="cluster"/> goes to; an unknown cluster is refused first, so nothing is created for it.</summary>
     private BackupFolder BackupFolderOf(string cluster, string? folder)
     {
-        if (folder is null) _store.Load(cluster);
+        _store.Load(cluster);
         return new BackupFolder(folder ?? _store.Directory.BackupsDirectory(cluster));
     }
 }

@@ -122,6 +122,10 @@ public sealed partial class HaEngine
         return zones.OrderBy(z => state.Replicas.Count(r => r.Zone == z)).ThenBy(z => zones.ToList().IndexOf(z)).First();
     }
 
+    /// <summary>Refuses a request for <paramref name="count"/> replicas that would pass the limit, before any is added.</summary>
+    public void CheckRoomFor(string cluster, int count) =>
+        SafetyRules.CheckRoomFor(cluster, _store.Load(cluster).Replicas.Count, count);
+
     public Task<MasterReplica> AddReplicaAsync(string cluster, string? zone, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Add-MasterReplica", async session =>
         {

@@ -6,6 +6,7 @@ public sealed class BadInputFixture : IDisposable
     {
         Session = new PowerShellSession();
         Session.Run("New-HaCluster -Name ok", throwOnError: true);
+        Session.Run("New-HaCluster -Name pair | Add-MasterReplica", throwOnError: true);
         var corrupt = Path.Combine(Session.Home, "clusters", "corrupt");
         Directory.CreateDirectory(corrupt);
         File.WriteAllText(Path.Combine(corrupt, "cluster.json"), "{ \"name\": \"corrupt\", \"replicas\": [ ");
@@ -48,6 +49,12 @@ public sealed class BadInputTests : IClassFixture<BadInputFixture>
         { "Add-MasterReplica -Cluster ok -Zone local-b", "ZoneRequiresMultiZone" },
         { "Add-MasterReplica -Cluster ok -Count 0", "ParameterArgumentValidationError" },
         { "Add-MasterReplica -Cluster ok -Count 9", "ParameterArgumentValidationError" },
+        { "Add-MasterReplica -Cluster pair -Count 6", "ReplicaLimitReached" },
+        { "Backup-HaCluster -Cluster nope", "ClusterNotFound" },
+        { "Backup-HaCluster -Cluster nope -Path /tmp/hamaster-never-created", "ClusterNotFound" },
+        { "Backup-HaCluster -Cluster ok -Path /proc/hamaster-backups", "BackupPathNotWritable" },
+        { "Get-HaClusterBackup -Cluster nope", "ClusterNotFound" },
+        { "New-HaCluster -Name fresh -BackupRetention 0", "ParameterArgumentValidationError" },
         { "Remove-MasterReplica -Cluster ok -Name nope", "ReplicaNotFound" },
         { "Repair-MasterReplica -Cluster ok -Name nope", "ReplicaNotFound" },
         { "Stop-MasterReplica -Cluster ok -Name nope", "ReplicaNotFound" },

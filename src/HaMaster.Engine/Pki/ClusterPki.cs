@@ -44,6 +44,8 @@ public sealed class ClusterPki
 
     public ReplicaCertificateFiles FilesFor(string replica)
     {
+        if (replica.Length == 0 || replica != Path.GetFileName(replica) || replica is "." or "..")
+            throw new ArgumentException($"'{replica}' is not a replica name.", nameof(replica));
         var folder = Path.Combine(Directory, "replicas", replica);
         return new ReplicaCertificateFiles(
             ClusterCaFile,

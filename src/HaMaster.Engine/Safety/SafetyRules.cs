@@ -13,6 +13,15 @@ public static class SafetyRules
     /// <summary>etcd recommends at most seven members.</summary>
     public const int MaxReplicas = 7;
 
+    /// <summary>A request for several replicas that would pass the limit is refused whole, before the first is added.</summary>
+    public static void CheckRoomFor(string cluster, int replicas, int adding)
+    {
+        if (replicas + adding > MaxReplicas)
+            throw new HaException(ErrorIds.ReplicaLimitReached,
+                $"Cluster '{cluster}' has {replicas} {Plural(replicas, "replica")}; adding {adding} would make {replicas + adding}, and etcd recommends at most {MaxReplicas} members, so no replica was added.",
+                $"Add at most {Math.Max(0, MaxReplicas - replicas)}, and keep the cluster at 3, 5 or 7 replicas.", cluster);
+    }
+
     public static void CheckAdd(MembershipView view, bool forRepair = false)
     {
         RequireNoPendingLearner(view);
@@ -120,4 +129,6 @@ public static class SafetyRules
 
     private static string Describe(IReadOnlyList<MemberHealth> unhealthy) =>
         string.Join("; ", unhealthy.Select(r => $"replica '{r.Replica}' is unhealthy ({r.Problem ?? "unknown"})"));
+
+    private static string Plural(int count, string word) => count == 1 ? word : word + "s";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HaMaster.Engine.Naming;
 using System.Text.Json.Serialization;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
@@ -58,6 +59,10 @@ public sealed class ClusterStore
             throw Corrupt(cluster, path, "it does not describe this cluster", null);
         if (state.SchemaVersion > ClusterState.CurrentSchemaVersion)
             throw Corrupt(cluster, path, $"it was written by a newer HaMaster (schema {state.SchemaVersion})", null);
+        // Names from the file become paths that are written and deleted: each must be one HaMaster gives.
+        foreach (var name in state.Replicas.Select(r => r.Name).Append(state.Pending?.Replica).OfType<string>())
+            if (!ResourceNames.BelongsTo(name, cluster))
+                throw Corrupt(cluster, path, $"it names a replica '{name}', which is not a name HaMaster gives to a replica of '{cluster}'", null);
         return state;
     }
 

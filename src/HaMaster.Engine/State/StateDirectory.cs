@@ -32,5 +32,9 @@ public sealed class StateDirectory
     /// <summary>Where a cluster's backups go unless Backup-HaCluster -Path says otherwise.</summary>
     public string BackupsDirectory(string cluster) => Path.Combine(ClusterDirectory(cluster), "backups");
     public string PkiDirectory(string cluster) => Path.Combine(ClusterDirectory(cluster), "pki");
-    public string ReplicaDirectory(string cluster, string replica) => Path.Combine(ClusterDirectory(cluster), "replicas", replica);
+    /// <summary>A replica's folder; a name HaMaster would not give (one that could reach outside the cluster's folder) is refused.</summary>
+    public string ReplicaDirectory(string cluster, string replica) =>
+        Naming.ResourceNames.BelongsTo(replica, cluster)
+            ? Path.Combine(ClusterDirectory(cluster), "replicas", replica)
+            : throw new ArgumentException($"'{replica}' is not a replica name of cluster '{cluster}'.", nameof(replica));
 }

@@ -64,6 +64,7 @@ public sealed class AddMasterReplicaCommand : HaCmdlet
     {
         var engine = CreateEngine();
         var state = engine.LoadCluster(Cluster);
+        engine.CheckRoomFor(Cluster, Count);
         var zone = Run((e, token) => e.ResolveZoneAsync(state, Zone, token));
         for (var i = 0; i < Count; i++)
         {

@@ -40,6 +40,7 @@ public sealed class EndpointServingTests(EtcdFixture fixture) : IClassFixture<Et
         var (endpoint, address) = await StartEndpointAsync();
         using var _ = endpoint;
 
+        await endpoint.WaitUntilReadyAsync(address);
         TlsTestClient.Reply reply = await endpoint.Client.GetAsync(EndpointUnderTest.Url(address, "/readyz"));
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
@@ -174,6 +175,7 @@ public sealed class EndpointServingTests(EtcdFixture fixture) : IClassFixture<Et
     {
         var (endpoint, address) = await StartEndpointAsync();
         using var _ = endpoint;
+        await endpoint.WaitUntilReadyAsync(address);
         const int probes = 40;
         long rangesBefore = await fixture.Etcd.RangeRequestsHandledAsync();
 

@@ -35,6 +35,16 @@ public class SafetyRulesTests
         Assert.Equal(ErrorIds.ReplicaLimitReached, Assert.Throws<HaException>(() => SafetyRules.CheckAdd(Cluster(7))).ErrorId);
 
     [Fact]
+    public void A_request_for_several_replicas_that_would_pass_seven_is_refused_whole()
+    {
+        var error = Assert.Throws<HaException>(() => SafetyRules.CheckRoomFor("c", replicas: 6, adding: 2));
+        Assert.Equal(ErrorIds.ReplicaLimitReached, error.ErrorId);
+        Assert.Contains("adding 2 would make 8", error.Message);
+        Assert.Contains("Add at most 1", error.RecommendedAction);
+        SafetyRules.CheckRoomFor("c", replicas: 5, adding: 2);
+    }
+
+    [Fact]
     public void A_pending_learner_blocks_every_change()
     {
         Assert.Equal(ErrorIds.MembershipChangeInProgress, Assert.Throws<HaException>(() => SafetyRules.CheckAdd(Cluster(3, learners: 1))).ErrorId);

@@ -35,6 +35,40 @@ public sealed class ClusterStoreTests : IDisposable
         Assert.Equal("{ not json", File.ReadAllText(store.Directory.StateFile("demo")));
     }
 
+    [Theory]
+    [InlineData("../../../../victim")]
+    [InlineData("demo-master/../../../victim")]
+    [InlineData("other-master")]
+    [InlineData("")]
+    public async Task A_state_naming_a_replica_outside_the_naming_scheme_is_corrupt_and_removing_the_cluster_deletes_nothing(string name)
+    {
+        var victim = Directory.CreateDirectory(Path.Combine(_root, "victim"));
+        File.WriteAllText(Path.Combine(victim.FullName, "keep"), "precious");
+        var store = new ClusterStore(new StateDirectory(Path.Combine(_root, "a", "b")));
+        var state = new ClusterState { Name = "demo", Zone = "local-a", Address = "127.20.1.1" };
+        state.Replicas.Add(new ReplicaRecord { Name = "demo-master", Zone = "local-a", InternalAddress = "127.20.1.2", Phase = ReplicaPhase.Active });
+        state.Replicas.Add(new ReplicaRecord { Name = name, Zone = "local-a", InternalAddress = "127.20.1.3", Phase = ReplicaPhase.Active });
+        store.Save(state);
+
+        var error = Assert.Throws<HaException>(() => store.Load("demo"));
+        Assert.Equal(ErrorIds.StateCorrupt, error.ErrorId);
+        Assert.Contains($"'{name}'", error.Message);
+
+        var engine = new HaEngine(store.Directory, _ => throw new InvalidOperationException("no provider may be reached"), NullObserver.Instance);
+        var removal = await Assert.ThrowsAsync<HaException>(() => engine.RemoveClusterAsync("demo", CancellationToken.None));
+        Assert.Equal(ErrorIds.StateCorrupt, removal.ErrorId);
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(victim.FullName, "keep")));
+    }
+
+    [Fact]
+    public void Paths_of_replicas_refuse_names_that_could_leave_their_folder()
+    {
+        var directory = new StateDirectory(_root);
+        Assert.Throws<ArgumentException>(() => directory.ReplicaDirectory("demo", "../demo-master"));
+        Assert.Throws<ArgumentException>(() => new Pki.ClusterPki(directory.PkiDirectory("demo")).FilesFor(".."));
+        Assert.EndsWith(Path.Combine("demo", "replicas", "demo-master-1a2"), directory.ReplicaDirectory("demo", "demo-master-1a2"));
+    }
+
     [Fact]
     public void An_unknown_cluster_is_not_found() =>
         Assert.Equal(ErrorIds.ClusterNotFound, Assert.Throws<HaException>(() => new ClusterStore(new StateDirectory(_root)).Load("nope")).ErrorId);
