@@ -60,7 +60,7 @@ public sealed class BackupFlow : Flow
         {
             if (_name is not null) File.Delete(_folder.PartialPath(_name));
             if (e is OperationCanceledException) throw;
-            throw Failed(e is HaException or EtcdRequestException or IOException or UnauthorizedAccessException ? e.Message : e.ToString(), e);
+            throw Failed(e.Message, e);
         }
         return BackupVerifier.ToView(_manifest!, _folder, _check);
     }
