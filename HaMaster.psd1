@@ -27,6 +27,7 @@
         'Backup-HaCluster'
         'Get-HaClusterBackup'
         'Remove-HaClusterBackup'
+        'Restore-HaCluster'
     )
     AliasesToExport      = @('Replace-MasterReplica')
     FunctionsToExport    = @()

@@ -117,6 +117,11 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public async Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) =>
         await (await VmsAsync(cluster, cancellationToken).ConfigureAwait(false)).DeleteAsync(replica, cancellationToken).ConfigureAwait(false);
 
+    public void CheckCanRestore() => throw GceErrors.RestoreNotSupported();
+
+    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>
+        throw GceErrors.RestoreNotSupported();
+
     /// <summary>What the VM's status means (<see cref="GceInstanceStatus.Runtime"/>); with <see cref="GceAccess.External"/>, the API at the VM's external address.</summary>
     public async Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken)
     {

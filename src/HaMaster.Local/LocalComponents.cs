@@ -11,6 +11,7 @@ public sealed record LocalComponents(string Etcd, string Haproxy)
 {
     public const string EtcdVariable = "HAMASTER_ETCD";
     public const string HaproxyVariable = "HAMASTER_HAPROXY";
+    public const string EtcdctlVariable = "HAMASTER_ETCDCTL";
 
     public static LocalComponents Find()
     {
@@ -23,25 +24,28 @@ public sealed record LocalComponents(string Etcd, string Haproxy)
             Locate("haproxy", HaproxyVariable, "haproxy"));
     }
 
+    /// <summary>etcd's own client, needed only to restore a snapshot (Restore-HaCluster).</summary>
+    public static string FindEtcdctl() => Locate("etcdctl", EtcdctlVariable, "etcd-client");
+
     private static string Locate(string program, string variable, string debianPackage)
     {
         var named = Environment.GetEnvironmentVariable(variable);
         if (!string.IsNullOrWhiteSpace(named))
         {
             if (File.Exists(named)) return named;
-            throw Missing(program, debianPackage, $"${variable} names '{named}', which does not exist");
+            throw Missing(program, variable, debianPackage, $"${variable} names '{named}', which does not exist");
         }
         var found = (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Append("/usr/sbin").Append("/usr/bin")
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
-        return found ?? throw Missing(program, debianPackage, "it is not on PATH");
+        return found ?? throw Missing(program, variable, debianPackage, "it is not on PATH");
     }
 
-    private static HaException Missing(string program, string debianPackage, string why) => new(
+    private static HaException Missing(string program, string variable, string debianPackage, string why) => new(
         ErrorIds.ComponentNotInstalled,
         $"The Local provider needs '{program}', but {why}.",
-        $"Install the Debian package '{debianPackage}' (sudo apt-get install {debianPackage}), or set ${(program == "etcd" ? EtcdVariable : HaproxyVariable)} to the program's path.",
+        $"Install the Debian package '{debianPackage}' (sudo apt-get install {debianPackage}), or set ${variable} to the program's path.",
         program);
 }

@@ -117,6 +117,12 @@ public sealed partial class ViewTests
         Verified = false, Problem = "its snapshot file's SHA-256 differs from the one its manifest records",
     };
 
+    private static readonly HaClusterRestore LossyRestore = new()
+    {
+        Cluster = "quickstart", Source = "replica quickstart-master-9c0", SnapshotPath = "/backups/quickstart-20261205-040000-before-restore.db",
+        Revision = 10440, NewestRevisionSeen = 10512, ReplicaCount = 3, Status = "Healthy",
+    };
+
     /// <summary>One object of each output type, for the list views.</summary>
     private static readonly IReadOnlyDictionary<Type, object> OneOfEach = new Dictionary<Type, object>
     {
@@ -126,6 +132,7 @@ public sealed partial class ViewTests
         [typeof(LoadBalancer)] = Haproxy,
         [typeof(LoadBalancerBackend)] = Haproxy.Backends[2],
         [typeof(HaClusterBackup)] = AlteredBackup,
+        [typeof(HaClusterRestore)] = LossyRestore,
     };
 
     /// <summary>Every public type of the HaMaster namespace: the objects the cmdlets emit.</summary>
@@ -313,6 +320,22 @@ public sealed partial class ViewTests
             -------             ------       -------------          --------  ------ -------- ----
             {Local(AlteredBackup)} BeforeAdd    quickstart-master-9c0     10440     2.0 False    quickstart-20261205-031500-before-add
             {Local(sound)} Manual       quickstart-master-2f1     10512   100.0 True     quickstart-20261205-032000-manual
+            """);
+    }
+
+    [Fact]
+    public void The_restore_table_shows_the_source_its_revision_and_whether_writes_after_it_were_lost()
+    {
+        var lossless = new HaClusterRestore
+        {
+            Cluster = "other", Source = "backup other-20261205-032000-manual", SnapshotPath = "/backups/other-20261205-032000-manual.db",
+            Revision = 77, ReplicaCount = 1, Status = "Healthy",
+        };
+        AssertRendered([LossyRestore, lossless], """
+            Cluster          Status    Replicas Revision LostAfter Source
+            -------          ------    -------- -------- --------- ------
+            quickstart       Healthy          3    10440     10440 replica quickstart-master-9c0
+            other            Healthy          1       77         - backup other-20261205-032000-manual
             """);
     }
 

@@ -80,6 +80,14 @@ public sealed class BackupFolder(string path)
         return manifests.OrderBy(m => m.TakenAt).ThenBy(m => m.Name, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The manifest of the backup whose snapshot is <paramref name="snapshotPath"/>, or null when it has none.</summary>
+    public static BackupManifest? ManifestBeside(string snapshotPath)
+    {
+        if (!snapshotPath.EndsWith(SnapshotExtension, StringComparison.Ordinal)) return null;
+        var manifest = System.IO.Path.ChangeExtension(snapshotPath, ManifestExtension);
+        return File.Exists(manifest) ? TryRead(manifest) : null;
+    }
+
     /// <summary>Deletes a backup: the manifest first, so that what remains is never mistaken for one.</summary>
     public void Delete(string name)
     {

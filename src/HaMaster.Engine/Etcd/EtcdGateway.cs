@@ -39,7 +39,7 @@ public sealed class EtcdGateway : IEtcdGateway
         CallAsync(endpoint, "status", cancellationToken, async (client, deadline) =>
         {
             var s = await client.StatusAsync(new StatusRequest(), deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new EtcdEndpointStatus(s.Header.MemberId, s.Leader, s.RaftIndex, s.RaftTerm, s.DbSize, s.IsLearner, s.Version, s.Errors.ToList());
+            return new EtcdEndpointStatus(s.Header.MemberId, s.Leader, s.RaftIndex, s.RaftTerm, s.DbSize, s.IsLearner, s.Version, s.Errors.ToList()) { Revision = s.Header.Revision };
         });
 
     public Task QuorumReadAsync(string endpoint, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ public sealed class BackupFlow : Flow
     private readonly BackupReason _reason;
     private readonly BackupFolder _folder;
     private readonly string? _beforeCommand;
+    private readonly string? _onlyFrom;
     private List<ReplicaHealth> _candidates = [];
     private ReplicaHealth? _source;
     private string? _name;
@@ -28,8 +29,10 @@ public sealed class BackupFlow : Flow
 
     /// <param name="beforeCommand">The command the backup is taken for (rule 12), or null for Backup-HaCluster.</param>
     /// <param name="folder">Where the backup goes; by default the cluster's backups folder in the state folder.</param>
-    public BackupFlow(ClusterSession session, ClusterHealth health, BackupReason reason, BackupFolder? folder = null, string? beforeCommand = null) : base(session)
+    /// <param name="onlyFrom">The one replica the snapshot must come from (a restore's source), or null for the best one that answers.</param>
+    public BackupFlow(ClusterSession session, ClusterHealth health, BackupReason reason, BackupFolder? folder = null, string? beforeCommand = null, string? onlyFrom = null) : base(session)
     {
+        _onlyFrom = onlyFrom;
         _health = health;
         _reason = reason;
         folder ??= new BackupFolder(session.Store.Directory.BackupsDirectory(session.Name));
@@ -77,11 +80,12 @@ public sealed class BackupFlow : Flow
     {
         _candidates = _health.Replicas
             .Where(r => r.IsVoter && r.EtcdStatus is not null && r.Status == ReplicaStatus.Running)
+            .Where(r => _onlyFrom is null || r.Replica.Name == _onlyFrom)
             .OrderByDescending(r => r.Healthy)
             .ThenByDescending(r => r.EtcdRole == EtcdRole.Follower)
             .ThenByDescending(r => r.EtcdStatus!.RaftIndex)
             .ToList();
-        if (_candidates.Count == 0) throw new InvalidOperationException("no etcd voter answers");
+        if (_candidates.Count == 0) throw new InvalidOperationException(_onlyFrom is null ? "no etcd voter answers" : $"the etcd member of {_onlyFrom} does not answer");
         return Task.CompletedTask;
     }
 

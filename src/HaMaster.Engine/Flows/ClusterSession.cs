@@ -87,13 +87,22 @@ public sealed class ClusterSession : IDisposable
     public async Task<ClusterHealth> InspectSettledAsync(CancellationToken cancellationToken)
     {
         var health = await InspectAsync(cancellationToken).ConfigureAwait(false);
-        for (var look = 1; look < Options.SettleLooks && (health.MaySettle || health.Replicas.Any(r => !r.Healthy && r.Status == ReplicaStatus.Running)); look++)
+        for (var look = 1; look < Options.SettleLooks && MayStillSettle(health); look++)
         {
             await Task.Delay(Options.SettleInterval, cancellationToken).ConfigureAwait(false);
             health = await InspectAsync(cancellationToken).ConfigureAwait(false);
         }
         return health;
     }
+
+    /// <summary>
+    /// Whether another look may show a better cluster: an election, or a running replica that looks
+    /// unhealthy, while enough voters run for a quorum. Without that, nothing will settle: a cluster
+    /// that lost its quorum is refused at once rather than after every look timed out.
+    /// </summary>
+    private static bool MayStillSettle(ClusterHealth health) =>
+        health.Replicas.Count(r => r.IsVoter && r.Status == ReplicaStatus.Running) >= Quorum.Of(health.Voters)
+        && (health.MaySettle || health.Replicas.Any(r => !r.Healthy && r.Status == ReplicaStatus.Running));
 
     /// <summary>
     /// The client URL of an etcd voter that answers (the leader if it does), never <paramref name="except"/>,
@@ -193,7 +202,7 @@ public sealed class ClusterSession : IDisposable
 
     private static HaException NoVoterAnswers(ClusterHealth health, string? except) => new(ErrorIds.ClusterUnhealthy,
         $"No etcd voter of cluster '{health.State.Name}' answers{(except is null ? "" : $" besides '{except}'")}.",
-        $"Start the stopped replicas: Get-MasterReplica -Cluster {health.State.Name} | Start-MasterReplica.", health.State.Name);
+        Safety.SafetyRules.QuorumRecoveryAction(health.State.Name, health.Voters, health.Replicas.Count(r => r.IsVoter && r.Status != ReplicaStatus.Missing)), health.State.Name);
 
     public void Dispose()
     {

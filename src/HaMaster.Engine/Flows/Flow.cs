@@ -31,6 +31,9 @@ public abstract class Flow
     /// <summary>The replica the journal names, when the flow changes one.</summary>
     public virtual string? ReplicaName => null;
 
+    /// <summary>What a restore decided before its first step, kept in its journal entry.</summary>
+    public virtual RestorePlan? RestorePlan => null;
+
     /// <summary>What undoing the flow does, in the words of a warning ("rolling back", "putting it back").</summary>
     public virtual string RollBackDescription => "rolling back";
 

@@ -15,7 +15,15 @@ public static class FlowRunner
         PendingOperation? journal = null;
         if (flow.Journal is { } kind)
         {
-            journal = new PendingOperation { Kind = kind, Replica = flow.ReplicaName, ProcessId = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow };
+            journal = new PendingOperation
+            {
+                Kind = kind,
+                Replica = flow.ReplicaName,
+                Restore = flow.RestorePlan,
+                ProcessId = Environment.ProcessId,
+                StartedAt = DateTimeOffset.UtcNow,
+                Outer = session.State.Pending,
+            };
             session.State.Pending = journal;
             session.Save();
         }
@@ -53,14 +61,18 @@ public static class FlowRunner
         ClearJournal(session);
     }
 
-    /// <summary>Runs the flow's steps in order; each step is journaled (when <paramref name="journal"/> is given) before it runs.</summary>
-    internal static async Task RunStepsAsync(Flow flow, ClusterSession session, PendingOperation? journal, CancellationToken cancellationToken, Action<int>? onStep = null)
+    /// <summary>
+    /// Runs the flow's steps in order, from the one named <paramref name="from"/> (default: the first);
+    /// each step is journaled (when <paramref name="journal"/> is given) before it runs.
+    /// </summary>
+    internal static async Task RunStepsAsync(Flow flow, ClusterSession session, PendingOperation? journal, CancellationToken cancellationToken,
+        Action<int>? onStep = null, string? from = null)
     {
         var operation = session.Progress;
         var start = operation.Percent;
         var steps = flow.Steps;
         using var progress = operation.Child(flow.Activity);
-        for (var i = 0; i < steps.Count; i++)
+        for (var i = from is null ? 0 : Math.Max(0, steps.ToList().FindIndex(s => s.Name == from)); i < steps.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var step = steps[i];
@@ -81,11 +93,14 @@ public static class FlowRunner
 
     public static string Describe(Exception e) => e is OperationCanceledException ? "stopped by the user" : e.Message;
 
-    /// <summary>Clears the journal entry, unless the flow forgot the cluster altogether.</summary>
+    /// <summary>
+    /// Clears the innermost journal entry (the change it ran inside, if any, is pending again), unless
+    /// the flow forgot the cluster altogether.
+    /// </summary>
     private static void ClearJournal(ClusterSession session)
     {
         if (session.State.Pending is null || !session.Store.Exists(session.Name)) return;
-        session.State.Pending = null;
+        session.State.Pending = session.State.Pending.Outer;
         session.Save();
     }
 }

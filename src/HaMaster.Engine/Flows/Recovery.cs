@@ -9,10 +9,20 @@ namespace HaMaster.Engine.Flows;
 /// </summary>
 public static class Recovery
 {
+    /// <summary>Resolves every interrupted change, innermost first (a replica added while a restore grew the cluster, then the restore).</summary>
     /// <returns>False when the cluster no longer exists afterwards.</returns>
     public static async Task<bool> ResolvePendingAsync(ClusterSession session, CancellationToken cancellationToken)
     {
-        if (session.State.Pending is not { } pending) return true;
+        while (session.State.Pending is { } pending)
+        {
+            await ResolveAsync(session, pending, cancellationToken).ConfigureAwait(false);
+            if (!session.Store.Exists(session.Name)) return false;
+        }
+        return true;
+    }
+
+    private static async Task ResolveAsync(ClusterSession session, PendingOperation pending, CancellationToken cancellationToken)
+    {
         var what = pending.Replica is null ? pending.Kind.ToString() : $"{pending.Kind} of {pending.Replica}";
         session.Observer.Warning($"Cluster '{session.Name}' has an interrupted {what} (stopped at step '{pending.Step}', process {pending.ProcessId}); finishing or rolling it back first.");
         Flow flow = pending.Kind switch
@@ -21,9 +31,9 @@ public static class Recovery
             OperationKind.AddReplica => AddReplicaFlow.Interrupted(session, pending.Replica),
             OperationKind.RemoveReplica => RemoveReplicaFlow.Interrupted(session, pending.Replica),
             OperationKind.RemoveCluster => new RemoveClusterFlow(session),
+            OperationKind.RestoreCluster => RestoreClusterFlow.Interrupted(session, pending),
             _ => throw new InvalidOperationException($"Unknown pending operation {pending.Kind}."),
         };
         await FlowRunner.ResolveInterruptedAsync(flow, pending, session, cancellationToken).ConfigureAwait(false);
-        return session.Store.Exists(session.Name);
     }
 }

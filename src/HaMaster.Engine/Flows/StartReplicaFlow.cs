@@ -1,6 +1,7 @@
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Providers;
+using HaMaster.Engine.Safety;
 
 namespace HaMaster.Engine.Flows;
 
@@ -33,12 +34,19 @@ public sealed class StartReplicaFlow : Flow
     public static EtcdBootstrap ExistingClusterBootstrap(ClusterState state) =>
         new(state.Replicas.Select(r => KeyValuePair.Create(r.Name, r.PeerUrl)).ToList(), NewCluster: false);
 
+    /// <summary>A replica whose data is gone is replaced, or, when too few replicas kept theirs for a quorum, the cluster is restored.</summary>
     private async Task RefuseLostDataAsync(CancellationToken cancellationToken)
     {
-        if ((await Session.Provider.InspectAsync(Session.State, _replica, cancellationToken).ConfigureAwait(false)).Status == ReplicaStatus.Missing)
-            throw new HaException(ErrorIds.ReplicaDataLost,
-                $"Replica '{_replica.Name}' of cluster '{Session.Name}' has lost its data; started empty, its etcd member could not rejoin with its old identity.",
-                $"Replace it: Repair-MasterReplica -Cluster {Session.Name} -Name {_replica.Name}.", _replica.Name);
+        var state = Session.State;
+        if ((await Session.Provider.InspectAsync(state, _replica, cancellationToken).ConfigureAwait(false)).Status != ReplicaStatus.Missing) return;
+        var voters = state.ActiveReplicas.ToList();
+        var runtimes = await Task.WhenAll(voters.Select(r => Session.Provider.InspectAsync(state, r, cancellationToken))).ConfigureAwait(false);
+        var withData = runtimes.Count(r => r.Status != ReplicaStatus.Missing);
+        throw new HaException(ErrorIds.ReplicaDataLost,
+            $"Replica '{_replica.Name}' of cluster '{Session.Name}' has lost its data; started empty, its etcd member could not rejoin with its old identity.",
+            withData >= Quorum.Of(voters.Count)
+                ? $"Replace it: Repair-MasterReplica -Cluster {Session.Name} -Name {_replica.Name}."
+                : SafetyRules.QuorumRecoveryAction(Session.Name, voters.Count, withData), _replica.Name);
     }
 
     private async Task WaitHealthyAsync(CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ public sealed class ClusterInspector
         await Task.WhenAll(statusTasks.Values.Cast<Task>().Concat(apiTasks.Values).Append(loadBalancerTask)).ConfigureAwait(false);
 
         var answering = state.Replicas.Where(r => statusTasks[r.Name].Result.Status is { IsLearner: false }).ToList();
+        var leaderId = answering.Select(r => statusTasks[r.Name].Result.Status!.LeaderId).FirstOrDefault(id => id != 0);
         IReadOnlyList<EtcdMemberInfo>? members = null;
         var quorumRead = false;
         foreach (var voter in answering)
@@ -42,6 +43,8 @@ public sealed class ClusterInspector
             try
             {
                 members = await _etcd.ListMembersAsync(voter.ClientUrl, cancellationToken).ConfigureAwait(false);
+                // Without a leader no member can serve a quorum read: asking would only wait out its timeout.
+                if (leaderId == 0) break;
                 await _etcd.QuorumReadAsync(voter.ClientUrl, cancellationToken).ConfigureAwait(false);
                 quorumRead = true;
                 break;
@@ -51,7 +54,6 @@ public sealed class ClusterInspector
             }
         }
 
-        var leaderId = answering.Select(r => statusTasks[r.Name].Result.Status!.LeaderId).FirstOrDefault(id => id != 0);
         var clusterWide = leaderId == 0 || !quorumRead;
         var replicas = state.Replicas.Select(r => Assess(r, runtimes[r.Name], statusTasks[r.Name].Result, apiTasks[r.Name].Result, members, leaderId, clusterWide)).ToList();
         return new ClusterHealth(state, replicas, members, leaderId == 0 ? null : leaderId, quorumRead, loadBalancerTask.Result);

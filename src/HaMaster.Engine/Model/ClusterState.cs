@@ -16,7 +16,8 @@ public sealed class ClusterState
     public bool MultiZone { get; init; }
     public bool EtcdQuorumReads { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
-    public string EtcdClusterToken { get; init; } = "";
+    /// <summary>Names the etcd cluster; a restore gives it a new one, so the restored cluster has a new identity.</summary>
+    public string EtcdClusterToken { get; set; } = "";
     /// <summary>How many automatic backups (safety rule 12) are kept; manual ones are never pruned.</summary>
     public int BackupRetention { get; init; } = DefaultBackupRetention;
     public const int DefaultBackupRetention = 10;

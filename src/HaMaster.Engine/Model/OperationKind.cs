@@ -6,4 +6,5 @@ public enum OperationKind
     AddReplica,
     RemoveReplica,
     RemoveCluster,
+    RestoreCluster,
 }

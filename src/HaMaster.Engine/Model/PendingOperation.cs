@@ -12,4 +12,17 @@ public sealed class PendingOperation
     public string Step { get; set; } = "";
     public int ProcessId { get; init; }
     public DateTimeOffset StartedAt { get; init; }
+    /// <summary>What a restore decided before its first step (its source and target), for the restore rebuilt from the journal.</summary>
+    public RestorePlan? Restore { get; init; }
+    /// <summary>
+    /// The change this one runs inside (a replica added while a restore grows the cluster back): it is
+    /// resumed once this one is finished or rolled back.
+    /// </summary>
+    public PendingOperation? Outer { get; init; }
+
+    /// <summary>This entry and every entry it runs inside, innermost first.</summary>
+    public IEnumerable<PendingOperation> Chain()
+    {
+        for (var entry = this; entry is not null; entry = entry.Outer) yield return entry;
+    }
 }

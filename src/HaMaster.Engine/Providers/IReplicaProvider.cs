@@ -51,6 +51,17 @@ public interface IReplicaProvider
     /// <summary>Stops the replica and wipes its data, so it can never rejoin with its old identity.</summary>
     Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
 
+    /// <summary>Throws a <see cref="Errors.HaException"/> when this provider cannot restore a snapshot here (a missing tool), before anything is stopped.</summary>
+    void CheckCanRestore();
+
+    /// <summary>
+    /// Replaces the etcd data of <paramref name="replica"/> (its etcd stopped) with the snapshot at
+    /// <paramref name="snapshotFile"/> on this machine, restored with etcd's own tool as the first
+    /// member of a new cluster (<paramref name="bootstrap"/>, named by the cluster's token). Idempotent:
+    /// run again, it restores again.
+    /// </summary>
+    Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken);
+
     /// <summary>Whether the replica's machinery runs (processes on Local, the VM on Gce), without asking etcd or the API.</summary>
     Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
 

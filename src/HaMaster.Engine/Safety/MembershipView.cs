@@ -10,9 +10,10 @@ public sealed record MembershipView(string Cluster, IReadOnlyList<MemberHealth> 
 
     public static MembershipView From(ClusterHealth health) => new(
         health.State.Name,
-        health.Replicas.Select(r => new MemberHealth(r.Replica.Name, r.Healthy, r.IsVoter, r.Problems.FirstOrDefault())).ToList(),
+        health.Replicas.Select(r => new MemberHealth(r.Replica.Name, r.Healthy, r.IsVoter, r.Problems.FirstOrDefault(), r.Status == Model.ReplicaStatus.Missing)).ToList(),
         health.Members?.Count(m => m.IsLearner || !m.IsStarted) ?? 0,
         health.QuorumReadSucceeded);
 }
 
-public sealed record MemberHealth(string Replica, bool Healthy, bool Voter, string? Problem);
+/// <param name="DataLost">The replica's data is gone: started again, it could not rejoin.</param>
+public sealed record MemberHealth(string Replica, bool Healthy, bool Voter, string? Problem, bool DataLost = false);

@@ -113,8 +113,17 @@ public static class SafetyRules
             throw new HaException(ErrorIds.ClusterUnhealthy,
                 $"Cluster '{view.Cluster}' has lost its etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy): no membership change is possible. "
                 + Describe(view.Replicas.Where(r => !r.Healthy).ToList()) + ".",
-                $"Start the stopped replicas with Get-MasterReplica -Cluster {view.Cluster} | Start-MasterReplica.", view.Cluster);
+                QuorumRecoveryAction(view.Cluster, view.Voters, view.Replicas.Count(r => r.Voter && !r.DataLost)), view.Cluster);
     }
+
+    /// <summary>
+    /// The way back from a lost quorum: starting the stopped replicas while enough of them still have
+    /// their data for a quorum, else a restore (the only command that acts without quorum).
+    /// </summary>
+    public static string QuorumRecoveryAction(string cluster, int voters, int votersWithData) =>
+        votersWithData >= Quorum.Of(voters)
+            ? $"Start the stopped replicas with Get-MasterReplica -Cluster {cluster} | Start-MasterReplica."
+            : $"{voters - votersWithData} of {voters} voters have lost their data, so the quorum cannot come back: restore the cluster with Restore-HaCluster -Cluster {cluster} (it picks the freshest source it can prove).";
 
     private static HaException QuorumLost(MembershipView view, string reason, string? action = null)
     {

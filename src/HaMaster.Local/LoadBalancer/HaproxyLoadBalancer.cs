@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using HaMaster.Local.Processes;
 
@@ -186,38 +185,8 @@ public sealed class HaproxyLoadBalancer
 
     private async Task<(int ExitCode, string Output)> RunHaproxyAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(haproxyPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not run HAProxy '{haproxyPath}'.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"Could not run HAProxy '{haproxyPath}': {e.Message}", e);
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill();
-                throw;
-            }
-            return (process.ExitCode, (await errors.ConfigureAwait(false)) + (await output.ConfigureAwait(false)));
-        }
+        var result = await ToolRun.RunAsync(haproxyPath, arguments, cancellationToken).ConfigureAwait(false);
+        return (result.ExitCode, result.Output);
     }
 
     private static int RunningMasterPid(HaproxyFiles files)

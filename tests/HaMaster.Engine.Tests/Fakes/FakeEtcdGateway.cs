@@ -19,7 +19,7 @@ public sealed class FakeEtcdGateway(FakeWorld world) : IEtcdGateway
             world.UnansweredStatusRequests--;
             throw Refused(endpoint, "status", "no answer within 3 s");
         }
-        return Task.FromResult(new EtcdEndpointStatus(member.Id, world.LeaderId, 10, 2, 4096, member.IsLearner, "3.4.23", []));
+        return Task.FromResult(new EtcdEndpointStatus(member.Id, world.LeaderId, 10, 2, 4096, member.IsLearner, "3.4.23", []) { Revision = world.Keys.Count + 1 });
     }
 
     public Task QuorumReadAsync(string endpoint, CancellationToken cancellationToken)

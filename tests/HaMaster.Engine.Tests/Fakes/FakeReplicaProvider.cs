@@ -67,6 +67,22 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
         return Task.CompletedTask;
     }
 
+    public void CheckCanRestore()
+    {
+    }
+
+    /// <summary>A restore founds a new one-member cluster on the replica, with a new member id.</summary>
+    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken)
+    {
+        world.Record($"restore {replica.Name}");
+        world.Members.Clear();
+        world.Members.Add(new FakeMember(world.NewMemberId(), replica.PeerUrl) { Name = replica.Name });
+        var database = File.ReadAllBytes(snapshotFile)[..^32];
+        world.Keys.Clear();
+        foreach (var (key, value) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(database.AsSpan().TrimEnd((byte)0))!) world.Keys[key] = value;
+        return Task.CompletedTask;
+    }
+
     public Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) =>
         Task.FromResult(world.Machines.TryGetValue(replica.Name, out var machine)
             ? machine.Running

@@ -71,6 +71,18 @@ public sealed class FlowPlanTests : IDisposable
     public void Start_refuses_lost_data_before_starting_and_joins_the_load_balancer_before_waiting() =>
         Assert.Equal(["check-data", "start", "load-balancer", "wait-ready"], new StartReplicaFlow(Session(replicas: 3), Session(replicas: 3).State.Replicas[1]).Steps.Select(s => s.Name));
 
+    [Fact]
+    public void A_restore_fences_everything_first_and_grows_back_last_and_never_goes_back_once_fenced()
+    {
+        var session = Session(replicas: 3);
+        var plan = new RestorePlan { SnapshotPath = "/nowhere.db", Source = "backup b", Replica = "plan-master", AddBackZones = ["local-a", "local-a"], ClusterToken = "t" };
+        var flow = new RestoreClusterFlow(session, plan);
+        Assert.Equal(["fence", "restore-data", "remove-others", "start", "frontend", "add-back"], flow.Steps.Select(s => s.Name));
+        Assert.Equal("fence", Assert.Single(flow.Steps, s => s.PointOfNoReturn).Name);
+        Assert.Equal(OperationKind.RestoreCluster, flow.Journal);
+        Assert.Same(plan, flow.RestorePlan);
+    }
+
     private ClusterSession Session(int replicas)
     {
         var state = new ClusterState { Name = "plan", Zone = "local-a", Address = "127.9.9.1", CreatedAt = DateTimeOffset.UtcNow };
@@ -101,6 +113,8 @@ public sealed class FlowPlanTests : IDisposable
         public Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) => throw Unused();
         public Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken) => throw Unused();
         public Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
+        public void CheckCanRestore() => throw Unused();
+        public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) => throw Unused();
         public Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
         public Task ReconcileFrontendAsync(ClusterState cluster, string clusterCaFile, CancellationToken cancellationToken) => throw Unused();
         public Task DrainAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();

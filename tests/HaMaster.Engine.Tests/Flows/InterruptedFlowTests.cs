@@ -49,6 +49,29 @@ public sealed class InterruptedFlowTests : IDisposable
 
     public static TheoryData<string> RemoveClusterSteps => new() { "address", "delete-replica", "state" };
 
+    /// <summary>A restore's own steps, then the steps of the first replica it adds back: fencing is its point of no return.</summary>
+    public static TheoryData<string> RestoreSteps => new() { "fence", "restore-data", "remove-others", "start", "frontend", "add-back", "member-add", "promote", "load-balancer" };
+
+    [Theory]
+    [MemberData(nameof(RestoreSteps))]
+    public async Task A_restore_killed_before_a_step_is_finished_by_the_next_command_from_that_step(string step)
+    {
+        await ThreeReplicasAsync();
+        var lost = Store().Load(Cluster).Replicas.Skip(1).Select(r => r.Name).ToList();
+        foreach (var name in lost) _world.Machines.Remove(name);
+        var oldMembers = _world.Members.Select(m => m.Id).ToList();
+
+        await KillAsync(step, engine => engine.RestoreAsync(new RestoreRequest { Cluster = Cluster }, CancellationToken.None));
+        _world.Calls.Clear();
+        await ResolveAsync();
+
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 3);
+        Assert.DoesNotContain(_world.Members, m => oldMembers.Contains(m.Id));
+        Assert.DoesNotContain(Store().Load(Cluster).Replicas, r => lost.Contains(r.Name));
+        var restoredBeforeTheKill = step is not ("fence" or "restore-data");
+        Assert.Equal(restoredBeforeTheKill ? 0 : 1, _world.Calls.Count(c => c.StartsWith("restore ", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [MemberData(nameof(AddKilled))]
     public async Task An_add_killed_before_a_step_is_resolved_by_the_next_command(string step, Outcome expected)

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using HaMaster.Local.Processes;
+using HaMaster.TestSupport;
+
+namespace HaMaster.Tests;
+
+/// <summary>
+/// Restore-HaCluster through the cmdlets on real etcd (docs/design.md §10.2), with etcd's own client
+/// (etcdctl, over the cluster's mutual TLS) writing and reading the keys: the way back from a lost
+/// quorum, a roll-back to a backup, and bad sources refused with nothing changed.
+/// </summary>
+public sealed class RestoreTests : IDisposable
+{
+    private readonly PowerShellSession _ps = new();
+
+    [Fact]
+    public void Two_dead_disks_of_three_are_one_command_away_from_a_healthy_cluster_with_every_key()
+    {
+        _ps.Run("New-HaCluster -Name rs | Add-MasterReplica -Count 2", throwOnError: true);
+        var before = _ps.Get<MasterReplica>("Get-MasterReplica rs");
+        var oldMembers = _ps.Get<EtcdMember>("Get-EtcdMember rs").Select(m => m.Id).ToList();
+        for (var i = 0; i < 30; i++) Etcdctl("rs", before[0], "put", $"/restore/k{i:00}", $"v{i}");
+
+        var survivor = before.First(r => r.EtcdRole == "Leader");
+        foreach (var dead in before.Where(r => r.Name != survivor.Name)) DestroyReplica("rs", dead.Name);
+        Assert.Equal("NoQuorum", _ps.Get<HaCluster>("Get-HaCluster rs").Single().Status);
+
+        var refusal = _ps.Run($"Repair-MasterReplica -Cluster rs -Name {before.First(r => r.Name != survivor.Name).Name} -Confirm:$false").SingleError();
+        Assert.Contains("Restore-HaCluster", refusal.ErrorDetails.RecommendedAction);
+
+        var result = _ps.Run("Restore-HaCluster -Cluster rs -Confirm:$false", throwOnError: true);
+        var restore = Assert.Single(result.Output.OfType<HaClusterRestore>());
+        Assert.Contains($"replica {survivor.Name}", restore.Source);
+        Assert.True(restore.Revision >= 31, $"revision {restore.Revision}");
+        Assert.Equal("Healthy", restore.Status);
+        Assert.Contains(result.Warnings, w => w.Contains($"at revision {restore.Revision}"));
+
+        var after = _ps.Get<MasterReplica>("Get-MasterReplica rs");
+        Assert.Equal(3, after.Count);
+        Assert.All(after, r => Assert.True(r.Healthy, string.Join("; ", r.Problems)));
+        Assert.Equal("Healthy", _ps.Get<HaCluster>("Get-HaCluster rs").Single().Status);
+        var members = _ps.Get<EtcdMember>("Get-EtcdMember rs");
+        Assert.Equal(3, members.Count);
+        Assert.DoesNotContain(members, m => oldMembers.Contains(m.Id));
+        foreach (var replica in after)
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => $"/restore/k{i:00}"), Keys("rs", replica));
+        Assert.Contains(_ps.Get<HaClusterBackup>("Get-HaClusterBackup rs"), b => b.Reason == "BeforeRestore" && b.Verified);
+    }
+
+    [Fact]
+    public void A_backup_brings_back_what_it_holds_and_nothing_written_after_it()
+    {
+        _ps.Run("New-HaCluster -Name rb | Add-MasterReplica -Count 2", throwOnError: true);
+        var replicas = _ps.Get<MasterReplica>("Get-MasterReplica rb");
+        for (var i = 0; i < 10; i++) Etcdctl("rb", replicas[0], "put", $"/k1/{i}", "before");
+        var backup = _ps.Get<HaClusterBackup>("Backup-HaCluster -Cluster rb").Single();
+        for (var i = 0; i < 10; i++) Etcdctl("rb", replicas[0], "put", $"/k2/{i}", "after");
+        foreach (var replica in replicas) DestroyReplica("rb", replica.Name);
+
+        var result = _ps.Run($"Restore-HaCluster -Cluster rb -Backup {backup.Name} -ReplicaCount 3 -Confirm:$false", throwOnError: true);
+
+        var restore = Assert.Single(result.Output.OfType<HaClusterRestore>());
+        Assert.Equal($"backup {backup.Name}", restore.Source);
+        Assert.Equal(backup.Revision, restore.Revision);
+        Assert.Equal("Healthy", restore.Status);
+        var after = _ps.Get<MasterReplica>("Get-MasterReplica rb");
+        Assert.Equal(3, after.Count);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/k1/{i}"), Keys("rb", after[0], "/k"));
+        Assert.Contains(result.Warnings, w => w.Contains($"at revision {backup.Revision}"));
+    }
+
+    [Fact]
+    public void Bad_sources_and_a_healthy_cluster_are_refused_with_nothing_changed()
+    {
+        _ps.Run("New-HaCluster -Name rx | Add-MasterReplica -Count 2", throwOnError: true);
+        _ps.Run("New-HaCluster -Name ry", throwOnError: true);
+        var good = _ps.Get<HaClusterBackup>("Backup-HaCluster -Cluster rx").Single();
+        var foreign = _ps.Get<HaClusterBackup>("Backup-HaCluster -Cluster ry").Single();
+        var replicas = _ps.Get<MasterReplica>("Get-MasterReplica rx");
+        var members = Members("rx");
+
+        Assert.StartsWith("ClusterHasQuorum,", _ps.Run("Restore-HaCluster -Cluster rx -Confirm:$false").SingleError().FullyQualifiedErrorId);
+
+        var notASnapshot = Path.Combine(_ps.Home, "not-a-snapshot.db");
+        File.WriteAllText(notASnapshot, "hello");
+        var altered = Path.Combine(_ps.Home, "altered");
+        Directory.CreateDirectory(altered);
+        File.Copy(good.Path, Path.Combine(altered, Path.GetFileName(good.Path)));
+        File.Copy(Path.ChangeExtension(good.Path, ".json"), Path.Combine(altered, Path.GetFileNameWithoutExtension(good.Path) + ".json"));
+        using (var file = File.OpenWrite(Path.Combine(altered, Path.GetFileName(good.Path)))) { file.Position = 100; file.WriteByte(0x42); }
+
+        // From here on the cluster has no quorum, so only the source is wrong.
+        DestroyReplica("rx", replicas[1].Name);
+        StopEtcd("rx", replicas[2].Name);
+        var cases = new (string Command, string Id)[]
+        {
+            ($"-Path '{notASnapshot}'", "BackupInvalid"),
+            ($"-Path '{Path.Combine(altered, Path.GetFileName(good.Path))}'", "BackupInvalid"),
+            ($"-Path '{foreign.Path}'", "BackupOfAnotherCluster"),
+            ($"-FromReplica {replicas[1].Name}", "ReplicaDataLost"),
+            ("-Backup no-such-backup", "BackupNotFound"),
+        };
+        foreach (var (arguments, id) in cases)
+        {
+            var error = _ps.Run($"Restore-HaCluster -Cluster rx {arguments} -Confirm:$false").SingleError();
+            Assert.True(error.FullyQualifiedErrorId.StartsWith(id + ",", StringComparison.Ordinal), $"{arguments}: {error.FullyQualifiedErrorId} {error.Exception.Message}");
+            Assert.Contains("nothing was changed", error.Exception.Message);
+            Assert.Equal(3, _ps.Get<MasterReplica>("Get-MasterReplica rx").Count);
+        }
+        Assert.Equal(members, Members("rx"));
+
+        // -Force restores another cluster's backup, with a warning.
+        var forced = _ps.Run($"Restore-HaCluster -Cluster rx -Path '{foreign.Path}' -Force -ReplicaCount 1 -Confirm:$false", throwOnError: true);
+        Assert.Contains(forced.Warnings, w => w.Contains("cluster 'ry'"));
+        Assert.Equal("Healthy", Assert.Single(forced.Output.OfType<HaClusterRestore>()).Status);
+    }
+
+    private List<string> Members(string cluster) =>
+        _ps.Get<EtcdMember>($"Get-EtcdMember {cluster}").Select(m => m.Id).Order().ToList();
+
+    /// <summary>A dead disk: the replica's processes killed and its etcd data deleted.</summary>
+    private void DestroyReplica(string cluster, string replica)
+    {
+        var folder = ReplicaFolder(cluster, replica);
+        foreach (var pid in DetachedProcess.FindByMarker(folder)) DetachedProcess.Signal(pid, 9);
+        Eventually.Holds($"the processes of {replica} are gone", () => DetachedProcess.FindByMarker(folder).Count == 0, TimeSpan.FromSeconds(20));
+        Directory.Delete(Path.Combine(folder, "etcd-data"), recursive: true);
+    }
+
+    private void StopEtcd(string cluster, string replica)
+    {
+        var marker = $"--data-dir={Path.Combine(ReplicaFolder(cluster, replica), "etcd-data")}";
+        foreach (var pid in DetachedProcess.FindByMarker(marker)) DetachedProcess.Signal(pid, 9);
+        Eventually.Holds($"the etcd of {replica} is gone", () => DetachedProcess.FindByMarker(marker).Count == 0, TimeSpan.FromSeconds(20));
+    }
+
+    private string ReplicaFolder(string cluster, string replica) => Path.Combine(_ps.Home, "clusters", cluster, "replicas", replica);
+
+    private List<string> Keys(string cluster, MasterReplica replica, string prefix = "/restore/") =>
+        Etcdctl(cluster, replica, "get", prefix, "--prefix", "--keys-only").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>etcd's own client, with the replica's etcd certificate, against the replica's member.</summary>
+    private string Etcdctl(string cluster, MasterReplica replica, params string[] command)
+    {
+        var pki = Path.Combine(_ps.Home, "clusters", cluster, "pki");
+        var own = Path.Combine(pki, "replicas", replica.Name);
+        var arguments = new List<string>
+        {
+            $"--endpoints=https://{replica.InternalAddress}:2379", $"--cacert={Path.Combine(pki, "etcd-ca.crt")}",
+            $"--cert={Path.Combine(own, "etcd.crt")}", $"--key={Path.Combine(own, "etcd.key")}", "--command-timeout=20s",
+        };
+        arguments.AddRange(command);
+        using var etcdctl = Process.Start(new ProcessStartInfo("etcdctl", arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["ETCDCTL_API"] = "3" },
+        })!;
+        var output = etcdctl.StandardOutput.ReadToEnd();
+        var error = etcdctl.StandardError.ReadToEnd();
+        etcdctl.WaitForExit();
+        Assert.True(etcdctl.ExitCode == 0, $"etcdctl {string.Join(' ', command)} failed: {error}");
+        return output;
+    }
+
+    public void Dispose() => _ps.Dispose();
+}
