@@ -62,7 +62,7 @@ public sealed class HostedShell : IDisposable
         {
             throw new BenchException($"'{script}' failed: {e.ErrorRecord.FullyQualifiedErrorId}: {e.Message}");
         }
-        var errors = shell.Streams.Error.Select(r => $"{r.FullyQualifiedErrorId}: {r.ErrorDetails?.Message ?? r.Exception.Message}").ToList();
+        var errors = shell.Streams.Error.Select(r => $"{r.FullyQualifiedErrorId}: {r.ErrorDetails?.Message ?? r.Exception.Message} {r.ErrorDetails?.RecommendedAction}".TrimEnd()).ToList();
         if (errors.Count > 0 && !allowErrors)
             throw new BenchException($"'{script}' reported errors: {string.Join("; ", errors)}");
         lock (progress)

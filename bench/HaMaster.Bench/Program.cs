@@ -81,6 +81,7 @@ var order = new (string Name, Action Run)[]
     ("availability", scenarios.Availability),
     ("drills", scenarios.Drills),
     ("backup", scenarios.Backups),
+    ("restore", scenarios.Restore),
 };
 foreach (var (name, run) in order)
 {

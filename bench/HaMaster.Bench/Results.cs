@@ -35,6 +35,9 @@ public sealed partial class Results
         ("backup", "h. backup: Backup-HaCluster of a database over 100 MiB (target 50 MB/s)"),
         ("rule12Remove", "h. rule 12: share of Remove-MasterReplica spent on its backup"),
         ("rule12Add", "h. rule 12: share of Add-MasterReplica spent on its backup"),
+        ("restore", "i. restore: two of three disks lost to healthy with three replicas (detection included)"),
+        ("noQuorumRefusal", "i. restore: a refused Repair-MasterReplica on a cluster without quorum"),
+        ("restoreWritesLost", "i. restore: acknowledged writes lost (of 200; the survivor is a follower)"),
     ];
 
     /// <summary>The availability figures of each event kind, in the order the events ran.</summary>

@@ -54,8 +54,7 @@ public sealed partial class HaEngine
         progress.Report("Choosing what to restore from", 10);
         var source = await new RestoreSourceChooser(session, request, hasQuorum, GetBackups).ChooseAsync(health, cancellationToken).ConfigureAwait(false);
         var newestSeen = NewestRevision(health);
-        var lost = newestSeen > source.Revision ? $"; writes after revision {source.Revision} are lost (the newest revision a member still had was {newestSeen})" : "";
-        _observer.Warning($"Restoring cluster '{request.Cluster}' from {source.Description} at revision {source.Revision}{lost}.");
+        _observer.Warning(LossWarning(request.Cluster, source, newestSeen));
 
         var before = session.State.Replicas.OrderBy(r => r.Name == source.Replica ? 0 : 1).ThenBy(r => r.CreatedAt).ToList();
         var count = request.ReplicaCount ?? before.Count;
@@ -91,6 +90,18 @@ public sealed partial class HaEngine
         _observer.Warning($"Cluster '{session.Name}' has an interrupted {pending.Kind} ({pending.Replica}, step '{pending.Step}'); the restore replaces it.");
         session.State.Pending = null;
         session.Save();
+    }
+
+    /// <summary>What the restore gives up, as precisely as the members that still answer allow.</summary>
+    private static string LossWarning(string cluster, RestoreSourceChooser.Source source, long newestSeen)
+    {
+        var at = source.Revision > 0 ? $"at revision {source.Revision}" : "(its revision is not recorded)";
+        var lost = newestSeen > source.Revision
+            ? $"writes acknowledged after revision {source.Revision} are lost (a member still had revision {newestSeen})"
+            : newestSeen > 0
+                ? "no member that still answers had newer writes"
+                : $"writes acknowledged after {(source.Revision > 0 ? $"revision {source.Revision}" : "it was taken")} are lost (no member's data could be read to tell how many)";
+        return $"Restoring cluster '{cluster}' from {source.Description} {at}: {lost}.";
     }
 
     private static long NewestRevision(ClusterHealth health) =>

@@ -66,7 +66,7 @@ public sealed class RestoreTests : IDisposable
         var after = _ps.Get<MasterReplica>("Get-MasterReplica rb");
         Assert.Equal(3, after.Count);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/k1/{i}"), Keys("rb", after[0], "/k"));
-        Assert.Contains(result.Warnings, w => w.Contains($"at revision {backup.Revision}"));
+        Assert.Contains(result.Warnings, w => w.Contains($"at revision {backup.Revision}: writes acknowledged after revision {backup.Revision} are lost"));
     }
 
     [Fact]
@@ -113,6 +113,38 @@ public sealed class RestoreTests : IDisposable
         var forced = _ps.Run($"Restore-HaCluster -Cluster rx -Path '{foreign.Path}' -Force -ReplicaCount 1 -Confirm:$false", throwOnError: true);
         Assert.Contains(forced.Warnings, w => w.Contains("cluster 'ry'"));
         Assert.Equal("Healthy", Assert.Single(forced.Output.OfType<HaClusterRestore>()).Status);
+    }
+
+    [Fact]
+    public void A_restore_killed_after_fencing_or_while_adding_back_is_finished_by_the_next_command()
+    {
+        _ps.Run("New-HaCluster -Name rk | Add-MasterReplica -Count 2", throwOnError: true);
+        var first = _ps.Get<MasterReplica>("Get-MasterReplica rk");
+        for (var i = 0; i < 10; i++) Etcdctl("rk", first[0], "put", $"/restore/k{i:00}", $"v{i}");
+
+        foreach (var (step, next) in new[] { ("restore-data", "Restore-HaCluster -Cluster rk -Confirm:$false"), ("promote", $"Start-MasterReplica -Cluster rk -Name {first[0].Name}") })
+        {
+            var replicas = _ps.Get<MasterReplica>("Get-MasterReplica rk");
+            foreach (var dead in replicas.Skip(1)) DestroyReplica("rk", dead.Name);
+            using (var runner = new RunnerProcess(_ps.Home, "Restore-HaCluster -Cluster rk -Confirm:$false", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = $"{step}:600" }))
+            {
+                Eventually.Holds($"the restore to reach its {step} step", () => ClusterStateFile.PendingStep(_ps.Home, "rk") == step, TimeSpan.FromSeconds(120));
+                runner.Kill();
+                runner.WaitForExit(TimeSpan.FromSeconds(30));
+            }
+
+            var resumed = _ps.Run(next, throwOnError: true);
+
+            Assert.Contains(resumed.Warnings, w => w.Contains("RestoreCluster"));
+            var after = _ps.Get<MasterReplica>("Get-MasterReplica rk");
+            Assert.Equal(3, after.Count);
+            Assert.All(after, r => Assert.True(r.Healthy, $"{step}: {r.Name}: {string.Join("; ", r.Problems)}"));
+            Assert.Equal(3, _ps.Get<EtcdMember>("Get-EtcdMember rk").Count);
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/restore/k{i:00}"), Keys("rk", after[^1]));
+            var known = after.Select(r => ReplicaFolder("rk", r.Name)).ToList();
+            foreach (var folder in Directory.GetDirectories(Path.Combine(_ps.Home, "clusters", "rk", "replicas")).Where(f => !known.Contains(f)))
+                Assert.Empty(DetachedProcess.FindByMarker(folder));
+        }
     }
 
     private List<string> Members(string cluster) =>
