@@ -33,7 +33,9 @@ public sealed record LocalComponents(string Etcd, string Haproxy)
         if (!string.IsNullOrWhiteSpace(named))
         {
             if (File.Exists(named)) return named;
-            throw Missing(program, variable, debianPackage, $"${variable} names '{named}', which does not exist");
+            throw Missing(program, variable, debianPackage, Directory.Exists(named)
+                ? $"${variable} names '{named}', which is a folder, not the program"
+                : $"${variable} names '{named}', which does not exist");
         }
         var found = (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -29,5 +29,22 @@ public sealed class MissingComponentTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_variable_naming_a_folder_says_it_is_a_folder()
+    {
+        Environment.SetEnvironmentVariable("HAMASTER_ETCD", Path.GetTempPath());
+        try
+        {
+            var error = _ps.Run("New-HaCluster -Name nobin").SingleError();
+            Assert.StartsWith("ComponentNotInstalled,", error.FullyQualifiedErrorId);
+            Assert.Contains("which is a folder, not the program", error.Exception.Message);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(_ps.Home));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HAMASTER_ETCD", null);
+        }
+    }
+
     public void Dispose() => _ps.Dispose();
 }

@@ -59,7 +59,7 @@ public sealed record ClusterHealth(
                     problems.Add($"load balancer backend {backend.Replica} is {backend.State}");
             }
             if (State.Pending is { } pending)
-                problems.Add($"an interrupted {pending.Kind} ({pending.Replica}) is pending; the next change to this cluster finishes or rolls it back");
+                problems.Add($"an interrupted {pending.Kind}{(pending.Replica is null ? "" : $" of {pending.Replica}")} is pending; the next change to this cluster finishes or rolls it back");
             return problems;
         }
     }

@@ -88,14 +88,16 @@ public static class SafetyRules
         if (force || !target.Voter || !target.Healthy) return;
         var healthyAfter = view.HealthyVoters - 1;
         if (healthyAfter < Quorum.Of(view.Voters))
-            throw QuorumLost(view, $"stopping '{replica}' would leave {healthyAfter} healthy of {view.Voters} voters, below the quorum of {Quorum.Of(view.Voters)}",
-                "Repair the unhealthy replicas first, or add -Force to stop it anyway (etcd will stop accepting writes).");
+            throw QuorumLost(view, $"stopping '{replica}' would leave {healthyAfter} healthy of {view.Voters} {Plural(view.Voters, "voter")}, below the quorum of {Quorum.Of(view.Voters)}",
+                view.Replicas.Any(r => !r.Healthy)
+                    ? "Repair the unhealthy replicas first, or add -Force to stop it anyway (etcd will stop accepting writes)."
+                    : "Add -Force to stop it anyway: etcd will stop accepting writes until it is started again.");
     }
 
     /// <summary>A warning when the change leaves an even count: two replicas tolerate no more failures than one.</summary>
     public static string? EvenCountWarning(string cluster, int replicasAfter) =>
         replicasAfter > 0 && replicasAfter % 2 == 0
-            ? $"Cluster '{cluster}' now has {replicasAfter} replicas, which tolerate {Quorum.FaultTolerance(replicasAfter)} failure(s), no more than {replicasAfter - 1} replicas do. Add a replica for an odd count."
+            ? $"Cluster '{cluster}' now has {replicasAfter} replicas, which tolerate {Quorum.FaultTolerance(replicasAfter)} {Plural(Quorum.FaultTolerance(replicasAfter), "failure")}, no more than {replicasAfter - 1} {Plural(replicasAfter - 1, "replica")} would. Add a replica for an odd count."
             : null;
 
     private static void RequireNoPendingLearner(MembershipView view)

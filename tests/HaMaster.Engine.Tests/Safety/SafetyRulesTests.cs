@@ -138,9 +138,15 @@ public class SafetyRulesTests
     {
         var error = Assert.Throws<HaException>(() => SafetyRules.CheckStop(Cluster(1), "r0", force: false));
         Assert.Equal(ErrorIds.QuorumWouldBeLost, error.ErrorId);
-        Assert.Contains("0 healthy of 1 voters", error.Message);
+        Assert.Contains("0 healthy of 1 voter,", error.Message);
+        Assert.DoesNotContain("Repair", error.RecommendedAction);
+        Assert.Contains("Repair", Assert.Throws<HaException>(() => SafetyRules.CheckStop(Cluster(2, unhealthy: 1), "r0", force: false)).RecommendedAction);
         SafetyRules.CheckStop(Cluster(1), "r0", force: true);
     }
+
+    [Fact]
+    public void The_even_count_warning_counts_in_words_that_agree() =>
+        Assert.Contains("which tolerate 0 failures, no more than 1 replica would.", SafetyRules.EvenCountWarning("demo", 2));
 
     [Theory]
     [InlineData(1, false)]

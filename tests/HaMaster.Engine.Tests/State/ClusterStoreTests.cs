@@ -23,6 +23,41 @@ public sealed class ClusterStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_save_that_hits_a_full_disk_leaves_no_temporary_file_and_the_old_state_intact()
+    {
+        var store = new ClusterStore(new StateDirectory(_root));
+        var state = new ClusterState { Name = "demo", Zone = "local-a", Address = "127.20.1.1" };
+        var folder = store.Directory.ClusterDirectory("demo");
+        Directory.CreateDirectory(folder);
+        Shell($"mount -t tmpfs -o size=16k tmpfs '{folder}'");
+        try
+        {
+            store.Save(state);
+            var saved = File.ReadAllText(store.Directory.StateFile("demo"));
+            using (var filler = new FileStream(Path.Combine(folder, "filler"), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+                try { while (true) filler.Write(new byte[512]); } catch (IOException) { }
+            for (var i = 0; i < 40; i++)
+                state.Replicas.Add(new ReplicaRecord { Name = $"demo-master-{i:000}", Zone = "local-a", InternalAddress = $"127.20.1.{i + 2}", Phase = ReplicaPhase.Active });
+
+            Assert.ThrowsAny<IOException>(() => store.Save(state));
+
+            Assert.False(File.Exists(store.Directory.StateFile("demo") + ".tmp"));
+            Assert.Equal(saved, File.ReadAllText(store.Directory.StateFile("demo")));
+        }
+        finally
+        {
+            Shell($"umount '{folder}'");
+        }
+    }
+
+    private static void Shell(string command)
+    {
+        using var shell = System.Diagnostics.Process.Start("/bin/sh", ["-c", command])!;
+        shell.WaitForExit();
+        Assert.True(shell.ExitCode == 0, $"'{command}' failed ({shell.ExitCode})");
+    }
+
+    [Fact]
     public void A_corrupt_state_file_is_reported_with_what_to_do()
     {
         var store = new ClusterStore(new StateDirectory(_root));
