@@ -50,10 +50,10 @@ public sealed partial class HaEngine
             throw new HaException(ErrorIds.UnknownZone,
                 $"'{zone}' is not a zone of the {request.Provider} provider.", $"Use one of: {string.Join(", ", zones)}.", zone);
         using var progress = new ProgressActivity(_observer, $"New-HaCluster {request.Name}");
+        progress.Report(WaitingForLock, 0);
+        using var clusterLock = await LockAsync(request.Name, "New-HaCluster", cancellationToken, mayCreate: true).ConfigureAwait(false);
         try
         {
-            progress.Report(WaitingForLock, 0);
-            using var clusterLock = await LockAsync(request.Name, "New-HaCluster", cancellationToken).ConfigureAwait(false);
             if (_store.Exists(request.Name))
                 throw new HaException(ErrorIds.ClusterExists,
                     $"A cluster named '{request.Name}' already exists.",
@@ -83,7 +83,7 @@ public sealed partial class HaEngine
         }
         finally
         {
-            if (!_store.Exists(request.Name)) DeleteLockFile(request.Name);
+            if (!_store.Exists(request.Name)) ReleaseAndDeleteLock(clusterLock, request.Name);
         }
     }
 
@@ -183,13 +183,10 @@ public sealed partial class HaEngine
     {
         using var progress = new ProgressActivity(_observer, $"Remove-HaCluster {cluster}");
         progress.Report(WaitingForLock, 0);
-        using (var clusterLock = await LockAsync(cluster, "Remove-HaCluster", cancellationToken).ConfigureAwait(false))
-        {
-            var state = _store.Load(cluster);
-            using var session = Open(state, progress);
+        using var clusterLock = await LockAsync(cluster, "Remove-HaCluster", cancellationToken).ConfigureAwait(false);
+        using (var session = Open(_store.Load(cluster), progress))
             await new RemoveClusterFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
-        }
-        DeleteLockFile(cluster);
+        ReleaseAndDeleteLock(clusterLock, cluster);
     }
 
     private void WarnIfEven(ClusterSession session)
@@ -214,15 +211,15 @@ public sealed partial class HaEngine
         T result = default!;
         using var progress = new ProgressActivity(_observer, $"{purpose} {cluster}");
         progress.Report(WaitingForLock, 0);
-        using (var clusterLock = await LockAsync(cluster, purpose, cancellationToken).ConfigureAwait(false))
+        using var clusterLock = await LockAsync(cluster, purpose, cancellationToken).ConfigureAwait(false);
+        using (var session = Open(_store.Load(cluster), progress))
         {
-            using var session = Open(_store.Load(cluster), progress);
             progress.Report("Looking for an interrupted change", 5);
             exists = await Recovery.ResolvePendingAsync(session, cancellationToken).ConfigureAwait(false);
             if (exists) result = await change(session).ConfigureAwait(false);
         }
         if (exists) return result;
-        DeleteLockFile(cluster);
+        ReleaseAndDeleteLock(clusterLock, cluster);
         throw new HaException(ErrorIds.ClusterNotFound,
             $"Cluster '{cluster}' was being created or removed when that command was interrupted; what it had made has now been removed.",
             $"Run New-HaCluster -Name {cluster} to create it again.", cluster);
@@ -234,12 +231,22 @@ public sealed partial class HaEngine
     private ClusterSession Open(ClusterState state, ProgressActivity? progress = null) =>
         new(state, _store, _providers(state.Provider), _observer, progress ?? new ProgressActivity(_observer, $"Inspect {state.Name}"), _options, _openApiProbe);
 
-    private Task<ClusterLock> LockAsync(string cluster, string purpose, CancellationToken cancellationToken) =>
-        ClusterLock.AcquireAsync(_store.Directory.LockFile(cluster), cluster, purpose, _options.LockTimeout, _observer.Verbose, cancellationToken);
-
-    private void DeleteLockFile(string cluster)
+    /// <summary>
+    /// The cluster's lock. Unless the command creates the cluster, a cluster removed while the command
+    /// waited is not found, and the lock file the wait may have made again is deleted.
+    /// </summary>
+    private async Task<ClusterLock> LockAsync(string cluster, string purpose, CancellationToken cancellationToken, bool mayCreate = false)
     {
-        File.Delete(_store.Directory.LockFile(cluster));
+        var clusterLock = await ClusterLock.AcquireAsync(_store.Directory.LockFile(cluster), cluster, purpose, _options.LockTimeout, _observer.Verbose, cancellationToken, mayCreate).ConfigureAwait(false);
+        if (mayCreate || _store.Exists(cluster)) return clusterLock;
+        ReleaseAndDeleteLock(clusterLock, cluster);
+        throw ClusterStore.NotFound(cluster);
+    }
+
+    /// <summary>Once a cluster is gone: its lock file deleted before the lock is let go (see <see cref="ClusterLock.ReleaseAndDelete"/>), then the folders left empty.</summary>
+    private void ReleaseAndDeleteLock(ClusterLock clusterLock, string cluster)
+    {
+        clusterLock.ReleaseAndDelete();
         var folder = _store.Directory.ClusterDirectory(cluster);
         if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
         if (Directory.Exists(_store.Directory.ClustersRoot) && !Directory.EnumerateFileSystemEntries(_store.Directory.ClustersRoot).Any())

@@ -116,12 +116,75 @@ public sealed class ClusterStoreTests : IDisposable
     public async Task The_lock_is_exclusive_and_released_on_dispose()
     {
         var file = Path.Combine(_root, "x.lock");
+        Directory.CreateDirectory(_root);
         using (await ClusterLock.AcquireAsync(file, "demo", "test", TimeSpan.FromSeconds(5), null, CancellationToken.None))
         {
             var error = await Assert.ThrowsAsync<HaException>(() => ClusterLock.AcquireAsync(file, "demo", "second", TimeSpan.FromMilliseconds(300), null, CancellationToken.None));
             Assert.Equal(ErrorIds.ClusterBusy, error.ErrorId);
         }
         using var again = await ClusterLock.AcquireAsync(file, "demo", "third", TimeSpan.FromSeconds(5), null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_command_waiting_on_a_removal_ends_at_once_and_a_create_goes_on()
+    {
+        var file = Path.Combine(_root, "clusters", "gone", "cluster.lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var holder = await ClusterLock.AcquireAsync(file, "gone", "Remove-HaCluster", TimeSpan.FromSeconds(5), null, CancellationToken.None);
+        var waitingAdd = Waiting(out var addWaits, onWait => ClusterLock.AcquireAsync(file, "gone", "Add-MasterReplica", TimeSpan.FromMinutes(5), onWait, CancellationToken.None));
+        var waitingCreate = Waiting(out var createWaits, onWait => ClusterLock.AcquireAsync(file, "gone", "New-HaCluster", TimeSpan.FromMinutes(5), onWait, CancellationToken.None, mayCreate: true));
+        await Task.WhenAll(addWaits.Task, createWaits.Task).WaitAsync(TimeSpan.FromSeconds(30));
+
+        holder.ReleaseAndDelete();
+        Directory.Delete(Path.GetDirectoryName(file)!);
+
+        var error = await Assert.ThrowsAsync<HaException>(() => waitingAdd.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(ErrorIds.ClusterNotFound, error.ErrorId);
+        using var created = await waitingCreate.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task A_waiter_on_a_lock_file_its_holder_deleted_does_not_hold_it_beside_a_newcomer()
+    {
+        var file = Path.Combine(_root, "x.lock");
+        Directory.CreateDirectory(_root);
+        var holder = await ClusterLock.AcquireAsync(file, "demo", "first", TimeSpan.FromSeconds(5), null, CancellationToken.None);
+        var waiter = Waiting(out var waits, onWait => ClusterLock.AcquireAsync(file, "demo", "waiter", TimeSpan.FromSeconds(3), onWait, CancellationToken.None));
+        await waits.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        holder.ReleaseAndDelete();
+        using var newcomer = await ClusterLock.AcquireAsync(file, "demo", "newcomer", TimeSpan.FromSeconds(5), null, CancellationToken.None);
+
+        Assert.Equal(ErrorIds.ClusterBusy, (await Assert.ThrowsAsync<HaException>(() => waiter.WaitAsync(TimeSpan.FromSeconds(30)))).ErrorId);
+    }
+
+    [Fact]
+    public async Task A_lock_file_that_cannot_be_written_is_a_storage_failure_at_once_not_a_wait()
+    {
+        var folder = Path.Combine(_root, "clusters", "ro");
+        Directory.CreateDirectory(folder);
+        Shell($"mount -t tmpfs -o ro,size=16k tmpfs '{folder}'");
+        try
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<HaException>(() => ClusterLock.AcquireAsync(Path.Combine(folder, "cluster.lock"), "ro", "test", TimeSpan.FromMinutes(5), null, CancellationToken.None));
+            Assert.Equal(ErrorIds.StorageFailed, error.ErrorId);
+            Assert.Contains("Read-only file system", error.Message);
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(1), $"took {watch.Elapsed}");
+        }
+        finally
+        {
+            Shell($"umount '{folder}'");
+        }
+    }
+
+    /// <summary>Starts <paramref name="acquire"/>; <paramref name="waits"/> completes once it says it waits.</summary>
+    private static Task<ClusterLock> Waiting(out TaskCompletionSource<string> waits, Func<Action<string>, Task<ClusterLock>> acquire)
+    {
+        var said = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        waits = said;
+        return Task.Run(() => acquire(message => said.TrySetResult(message)));
     }
 
     public void Dispose()
