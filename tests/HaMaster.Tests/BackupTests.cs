@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using HaMaster.TestSupport;
 using System.Text.Json;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Pki;
@@ -64,7 +64,7 @@ public sealed class BackupTests : IDisposable
         // A file system with room for less than one snapshot.
         var small = Path.Combine(_ps.Home, "small-disk");
         Directory.CreateDirectory(small);
-        Sh($"mount -t tmpfs -o size=16k tmpfs '{small}'");
+        ShellCommand.Run($"mount -t tmpfs -o size=16k tmpfs '{small}'");
         try
         {
             var full = _ps.Run($"Backup-HaCluster -Cluster bf -Path '{small}'").SingleError();
@@ -74,7 +74,7 @@ public sealed class BackupTests : IDisposable
         }
         finally
         {
-            Sh($"umount '{small}'");
+            ShellCommand.Run($"umount '{small}'");
         }
         Assert.Empty(_ps.Get<HaClusterBackup>("Get-HaClusterBackup bf"));
     }
@@ -88,24 +88,8 @@ public sealed class BackupTests : IDisposable
     /// <summary>What etcd's own tool reads from the snapshot file.</summary>
     private static SnapshotStatusJson SnapshotStatus(string file)
     {
-        using var etcdctl = Process.Start(new ProcessStartInfo("etcdctl", ["snapshot", "status", file, "-w", "json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["ETCDCTL_API"] = "3" },
-        })!;
-        var output = etcdctl.StandardOutput.ReadToEnd();
-        var error = etcdctl.StandardError.ReadToEnd();
-        etcdctl.WaitForExit();
-        Assert.True(etcdctl.ExitCode == 0, $"etcdctl snapshot status failed: {error}");
+        var output = Etcdctl.Run(["snapshot", "status", file, "-w", "json"]);
         return JsonSerializer.Deserialize<SnapshotStatusJson>(output, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
-    }
-
-    private static void Sh(string command)
-    {
-        using var shell = Process.Start("/bin/sh", ["-c", command])!;
-        shell.WaitForExit();
-        Assert.True(shell.ExitCode == 0, $"'{command}' failed ({shell.ExitCode})");
     }
 
     public void Dispose() => _ps.Dispose();

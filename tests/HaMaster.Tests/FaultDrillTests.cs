@@ -123,7 +123,7 @@ public sealed class FaultDrillTests : IDisposable
         Directory.Move(data, saved);
         Directory.CreateDirectory(data);
         var used = Directory.GetFiles(saved, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        Sh($"mount -t tmpfs -o size={used + 1024 * 1024},mode=0700 tmpfs '{data}' && cp -a --sparse=never '{saved}/.' '{data}/'");
+        ShellCommand.Run($"mount -t tmpfs -o size={used + 1024 * 1024},mode=0700 tmpfs '{data}' && cp -a --sparse=never '{saved}/.' '{data}/'");
         try
         {
             _ps.Run($"Start-MasterReplica -Cluster full -Name {victim.Name}", throwOnError: true);
@@ -142,22 +142,15 @@ public sealed class FaultDrillTests : IDisposable
             Assert.Equal("Degraded", _ps.Get<HaCluster>("Get-HaCluster full").Single().Status);
 
             // The operator frees the disk (here: unmounts it); the replacement goes elsewhere.
-            Sh($"umount '{data}'");
+            ShellCommand.Run($"umount '{data}'");
             var replaced = _ps.Get<MasterReplica>("Get-MasterReplica full | Where Unhealthy | Replace-MasterReplica");
             Assert.True(Assert.Single(replaced).Healthy, string.Join("; ", replaced[0].Problems));
             Assert.Equal("Healthy", _ps.Get<HaCluster>("Get-HaCluster full").Single().Status);
         }
         finally
         {
-            Sh($"umount '{data}' 2>/dev/null || true");
+            ShellCommand.Run($"umount '{data}' 2>/dev/null || true");
         }
-    }
-
-    private static void Sh(string command)
-    {
-        using var shell = System.Diagnostics.Process.Start("/bin/sh", ["-c", command])!;
-        shell.WaitForExit();
-        Assert.True(shell.ExitCode == 0, $"'{command}' failed ({shell.ExitCode})");
     }
 
     private string ClusterFolder(string cluster) => Path.Combine(_ps.Home, "clusters", cluster);

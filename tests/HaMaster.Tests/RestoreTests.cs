@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HaMaster.Local.Processes;
 using HaMaster.TestSupport;
 
@@ -19,7 +18,7 @@ public sealed class RestoreTests : IDisposable
         _ps.Run("New-HaCluster -Name rs | Add-MasterReplica -Count 2", throwOnError: true);
         var before = _ps.Get<MasterReplica>("Get-MasterReplica rs");
         var oldMembers = _ps.Get<EtcdMember>("Get-EtcdMember rs").Select(m => m.Id).ToList();
-        for (var i = 0; i < 30; i++) Etcdctl("rs", before[0], "put", $"/restore/k{i:00}", $"v{i}");
+        for (var i = 0; i < 30; i++) EtcdctlAt("rs", before[0], "put", $"/restore/k{i:00}", $"v{i}");
 
         var survivor = before.First(r => r.EtcdRole == "Leader");
         foreach (var dead in before.Where(r => r.Name != survivor.Name)) DestroyReplica("rs", dead.Name);
@@ -52,9 +51,9 @@ public sealed class RestoreTests : IDisposable
     {
         _ps.Run("New-HaCluster -Name rb | Add-MasterReplica -Count 2", throwOnError: true);
         var replicas = _ps.Get<MasterReplica>("Get-MasterReplica rb");
-        for (var i = 0; i < 10; i++) Etcdctl("rb", replicas[0], "put", $"/k1/{i}", "before");
+        for (var i = 0; i < 10; i++) EtcdctlAt("rb", replicas[0], "put", $"/k1/{i}", "before");
         var backup = _ps.Get<HaClusterBackup>("Backup-HaCluster -Cluster rb").Single();
-        for (var i = 0; i < 10; i++) Etcdctl("rb", replicas[0], "put", $"/k2/{i}", "after");
+        for (var i = 0; i < 10; i++) EtcdctlAt("rb", replicas[0], "put", $"/k2/{i}", "after");
         foreach (var replica in replicas) DestroyReplica("rb", replica.Name);
 
         var result = _ps.Run($"Restore-HaCluster -Cluster rb -Backup {backup.Name} -ReplicaCount 3 -Confirm:$false", throwOnError: true);
@@ -120,7 +119,7 @@ public sealed class RestoreTests : IDisposable
     {
         _ps.Run("New-HaCluster -Name rk | Add-MasterReplica -Count 2", throwOnError: true);
         var first = _ps.Get<MasterReplica>("Get-MasterReplica rk");
-        for (var i = 0; i < 10; i++) Etcdctl("rk", first[0], "put", $"/restore/k{i:00}", $"v{i}");
+        for (var i = 0; i < 10; i++) EtcdctlAt("rk", first[0], "put", $"/restore/k{i:00}", $"v{i}");
 
         foreach (var (step, next) in new[] { ("restore-data", "Restore-HaCluster -Cluster rk -Confirm:$false"), ("promote", $"Start-MasterReplica -Cluster rk -Name {first[0].Name}") })
         {
@@ -169,10 +168,10 @@ public sealed class RestoreTests : IDisposable
     private string ReplicaFolder(string cluster, string replica) => Path.Combine(_ps.Home, "clusters", cluster, "replicas", replica);
 
     private List<string> Keys(string cluster, MasterReplica replica, string prefix = "/restore/") =>
-        Etcdctl(cluster, replica, "get", prefix, "--prefix", "--keys-only").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        EtcdctlAt(cluster, replica, "get", prefix, "--prefix", "--keys-only").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>etcd's own client, with the replica's etcd certificate, against the replica's member.</summary>
-    private string Etcdctl(string cluster, MasterReplica replica, params string[] command)
+    private string EtcdctlAt(string cluster, MasterReplica replica, params string[] command)
     {
         var pki = Path.Combine(_ps.Home, "clusters", cluster, "pki");
         var own = Path.Combine(pki, "replicas", replica.Name);
@@ -182,17 +181,7 @@ public sealed class RestoreTests : IDisposable
             $"--cert={Path.Combine(own, "etcd.crt")}", $"--key={Path.Combine(own, "etcd.key")}", "--command-timeout=20s",
         };
         arguments.AddRange(command);
-        using var etcdctl = Process.Start(new ProcessStartInfo("etcdctl", arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["ETCDCTL_API"] = "3" },
-        })!;
-        var output = etcdctl.StandardOutput.ReadToEnd();
-        var error = etcdctl.StandardError.ReadToEnd();
-        etcdctl.WaitForExit();
-        Assert.True(etcdctl.ExitCode == 0, $"etcdctl {string.Join(' ', command)} failed: {error}");
-        return output;
+        return Etcdctl.Run(arguments);
     }
 
     public void Dispose() => _ps.Dispose();

@@ -1,6 +1,7 @@
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.State;
+using HaMaster.TestSupport;
 using Xunit;
 
 namespace HaMaster.Engine.Tests.State;
@@ -29,7 +30,7 @@ public sealed class ClusterStoreTests : IDisposable
         var state = new ClusterState { Name = "demo", Zone = "local-a", Address = "127.20.1.1" };
         var folder = store.Directory.ClusterDirectory("demo");
         Directory.CreateDirectory(folder);
-        Shell($"mount -t tmpfs -o size=16k tmpfs '{folder}'");
+        ShellCommand.Run($"mount -t tmpfs -o size=16k tmpfs '{folder}'");
         try
         {
             store.Save(state);
@@ -46,15 +47,8 @@ public sealed class ClusterStoreTests : IDisposable
         }
         finally
         {
-            Shell($"umount '{folder}'");
+            ShellCommand.Run($"umount '{folder}'");
         }
-    }
-
-    private static void Shell(string command)
-    {
-        using var shell = System.Diagnostics.Process.Start("/bin/sh", ["-c", command])!;
-        shell.WaitForExit();
-        Assert.True(shell.ExitCode == 0, $"'{command}' failed ({shell.ExitCode})");
     }
 
     [Fact]
@@ -164,7 +158,7 @@ public sealed class ClusterStoreTests : IDisposable
     {
         var folder = Path.Combine(_root, "clusters", "ro");
         Directory.CreateDirectory(folder);
-        Shell($"mount -t tmpfs -o ro,size=16k tmpfs '{folder}'");
+        ShellCommand.Run($"mount -t tmpfs -o ro,size=16k tmpfs '{folder}'");
         try
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -175,7 +169,7 @@ public sealed class ClusterStoreTests : IDisposable
         }
         finally
         {
-            Shell($"umount '{folder}'");
+            ShellCommand.Run($"umount '{folder}'");
         }
     }
 
