@@ -40,7 +40,7 @@ public sealed class ClusterLock : IDisposable
                 if (!Directory.Exists(folder))
                 {
                     if (!mayCreate) throw ClusterStore.NotFound(cluster);
-                    Directory.CreateDirectory(folder);
+                    CreateFolder(folder, cluster, lockFile);
                 }
                 stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 if (IsUnlinked(stream))
@@ -67,16 +67,31 @@ public sealed class ClusterLock : IDisposable
             catch (DirectoryNotFoundException)
             {
                 // Removed between the look and the open: the next look says which.
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 stream?.Dispose();
-                throw new HaException(ErrorIds.StorageFailed,
-                    $"The lock file of cluster '{cluster}' ({lockFile}) cannot be used: {e.Message}",
-                    "Make the state folder writable by this account (it may be on a read-only file system), then run the command again.", lockFile, e);
+                throw Unusable(cluster, lockFile, e);
             }
         }
     }
+
+    private static void CreateFolder(string folder, string cluster, string lockFile)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unusable(cluster, lockFile, e);
+        }
+    }
+
+    private static HaException Unusable(string cluster, string lockFile, Exception e) => new(ErrorIds.StorageFailed,
+        $"The lock file of cluster '{cluster}' ({lockFile}) cannot be used: {e.Message}",
+        "Make the state folder writable by this account (it may be on a read-only file system, or a part of its path may be a file), then run the command again.", cluster, e);
 
     /// <summary>
     /// Releases the lock and deletes its file. On Unix the file is unlinked while still locked, so a

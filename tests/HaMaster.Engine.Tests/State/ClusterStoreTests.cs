@@ -119,23 +119,28 @@ public sealed class ClusterStoreTests : IDisposable
         using var again = await ClusterLock.AcquireAsync(file, "demo", "third", TimeSpan.FromSeconds(5), null, CancellationToken.None);
     }
 
-    [Fact]
-    public async Task A_command_waiting_on_a_removal_ends_at_once_and_a_create_goes_on()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_command_waiting_on_a_removal_ends_at_once_and_a_create_goes_on(bool create)
     {
         var file = Path.Combine(_root, "clusters", "gone", "cluster.lock");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var holder = await ClusterLock.AcquireAsync(file, "gone", "Remove-HaCluster", TimeSpan.FromSeconds(5), null, CancellationToken.None);
-        var waitingAdd = Waiting(out var addWaits, onWait => ClusterLock.AcquireAsync(file, "gone", "Add-MasterReplica", TimeSpan.FromMinutes(5), onWait, CancellationToken.None));
-        var waitingCreate = Waiting(out var createWaits, onWait => ClusterLock.AcquireAsync(file, "gone", "New-HaCluster", TimeSpan.FromMinutes(5), onWait, CancellationToken.None, mayCreate: true));
-        await Task.WhenAll(addWaits.Task, createWaits.Task).WaitAsync(TimeSpan.FromSeconds(30));
+        var waiting = Waiting(out var waits, onWait => ClusterLock.AcquireAsync(file, "gone", create ? "New-HaCluster" : "Add-MasterReplica",
+            TimeSpan.FromMinutes(5), onWait, CancellationToken.None, mayCreate: create));
+        await waits.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        holder.ReleaseAndDelete();
-        Directory.Delete(Path.GetDirectoryName(file)!);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        holder.Dispose();
 
-        var error = await Assert.ThrowsAsync<HaException>(() => waitingAdd.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(ErrorIds.ClusterNotFound, error.ErrorId);
-        using var created = await waitingCreate.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(File.Exists(file));
+        if (create)
+        {
+            using var created = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(File.Exists(file));
+        }
+        else
+            Assert.Equal(ErrorIds.ClusterNotFound, (await Assert.ThrowsAsync<HaException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)))).ErrorId);
     }
 
     [Fact]
@@ -171,6 +176,17 @@ public sealed class ClusterStoreTests : IDisposable
         {
             ShellCommand.Run($"umount '{folder}'");
         }
+    }
+
+    [Fact]
+    public async Task A_state_folder_path_through_a_file_is_a_storage_failure()
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "a-file");
+        File.WriteAllText(file, "");
+        var error = await Assert.ThrowsAsync<HaException>(() => ClusterLock.AcquireAsync(Path.Combine(file, "clusters", "st", "cluster.lock"), "st", "New-HaCluster",
+            TimeSpan.FromMinutes(5), null, CancellationToken.None, mayCreate: true).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(ErrorIds.StorageFailed, error.ErrorId);
     }
 
     /// <summary>Starts <paramref name="acquire"/>; <paramref name="waits"/> completes once it says it waits.</summary>
