@@ -17,7 +17,6 @@ public sealed class EtcdGateway : IEtcdGateway
     private readonly EtcdCredentials _credentials;
     private readonly Func<string, string> _mapEndpoint;
     private readonly ConcurrentDictionary<string, EtcdClient> _clients = new();
-    private readonly ConcurrentBag<EtcdClient> _retired = [];
 
     public EtcdGateway(EtcdCredentials credentials, Func<string, string>? mapEndpoint = null)
     {
@@ -130,27 +129,14 @@ public sealed class EtcdGateway : IEtcdGateway
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
         {
-            if (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded) Retire(endpoint, client);
             var reason = e.StatusCode == StatusCode.DeadlineExceeded ? $"no answer within {RequestTimeout.TotalSeconds:0.#} s" : e.Status.Detail;
             throw new EtcdRequestException(endpoint, operation, reason, e);
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // gRPC reports some connection timeouts as a bare cancellation: that is "no answer", not a user's Ctrl+C.
-            Retire(endpoint, client);
             throw new EtcdRequestException(endpoint, operation, $"no answer within {RequestTimeout.TotalSeconds:0.#} s", e);
         }
-    }
-
-    /// <summary>
-    /// A channel that could not reach its member backs off before it tries again (seconds, growing),
-    /// so a member started later on that address (a replica added back where a dead one was) would
-    /// stay unseen for that long: the next call opens a fresh channel. The old one may still carry
-    /// another call, so it is disposed only with the gateway.
-    /// </summary>
-    private void Retire(string endpoint, EtcdClient client)
-    {
-        if (_clients.TryRemove(KeyValuePair.Create(endpoint, client))) _retired.Add(client);
     }
 
     private EtcdClient Connect(string endpoint)
@@ -173,8 +159,7 @@ public sealed class EtcdGateway : IEtcdGateway
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values.Concat(_retired)) client.Dispose();
+        foreach (var client in _clients.Values) client.Dispose();
         _clients.Clear();
-        _retired.Clear();
     }
 }
