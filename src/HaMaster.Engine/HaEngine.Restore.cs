@@ -82,9 +82,7 @@ public sealed partial class HaEngine
         if (pending.Kind is OperationKind.CreateCluster or OperationKind.RemoveCluster)
         {
             if (!await Recovery.ResolvePendingAsync(session, cancellationToken).ConfigureAwait(false))
-                throw new HaException(ErrorIds.ClusterNotFound,
-                    $"Cluster '{session.Name}' was being created or removed when that command was interrupted; what it had made has now been removed.",
-                    $"Run New-HaCluster -Name {session.Name} to create it again.", session.Name);
+                throw GoneWithItsInterruptedChange(session.Name);
             return;
         }
         _observer.Warning($"Cluster '{session.Name}' has an interrupted {pending.Kind} ({pending.Replica}, step '{pending.Step}'); the restore replaces it.");

@@ -220,10 +220,13 @@ public sealed partial class HaEngine
         }
         if (exists) return result;
         ReleaseAndDeleteLock(clusterLock, cluster);
-        throw new HaException(ErrorIds.ClusterNotFound,
-            $"Cluster '{cluster}' was being created or removed when that command was interrupted; what it had made has now been removed.",
-            $"Run New-HaCluster -Name {cluster} to create it again.", cluster);
+        throw GoneWithItsInterruptedChange(cluster);
     }
+
+    /// <summary>The cluster an interrupted create or removal left was removed while that change was resolved.</summary>
+    private static HaException GoneWithItsInterruptedChange(string cluster) => new(ErrorIds.ClusterNotFound,
+        $"Cluster '{cluster}' was being created or removed when that command was interrupted; what it had made has now been removed.",
+        $"Run New-HaCluster -Name {cluster} to create it again.", cluster);
 
     private const string WaitingForLock = "Waiting for the cluster lock";
 

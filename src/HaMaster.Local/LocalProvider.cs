@@ -124,36 +124,9 @@ public sealed class LocalProvider : IReplicaProvider
 
     public void CheckCanRestore() => LocalComponents.FindEtcdctl();
 
-    /// <summary>
-    /// Restores with Debian's etcdctl into a fresh folder beside the data folder, then puts it in place:
-    /// a cut restore leaves the folder to be restored again, never a half-written data folder.
-    /// </summary>
-    public async Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken)
-    {
-        var etcdctl = LocalComponents.FindEtcdctl();
-        var layout = Layout(cluster, replica);
-        Directory.CreateDirectory(layout.Directory);
-        var restored = layout.EtcdData + ".restoring";
-        if (Directory.Exists(restored)) Directory.Delete(restored, recursive: true);
-        var result = await ToolRun.RunAsync(etcdctl,
-        [
-            "snapshot", "restore", snapshotFile,
-            $"--name={replica.Name}",
-            $"--data-dir={restored}",
-            $"--initial-cluster={bootstrap.InitialClusterFlag}",
-            $"--initial-cluster-token={cluster.EtcdClusterToken}",
-            $"--initial-advertise-peer-urls={replica.PeerUrl}",
-        ], cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-        {
-            if (Directory.Exists(restored)) Directory.Delete(restored, recursive: true);
-            throw new HaException(ErrorIds.ComponentFailed,
-                $"etcdctl could not restore {snapshotFile} into replica {replica.Name}: {result.Output.Trim()}",
-                "Check that the file is an etcd v3 snapshot (etcdctl snapshot status) and that the disk has room, then run the command again.", replica.Name);
-        }
-        if (Directory.Exists(layout.EtcdData)) Directory.Delete(layout.EtcdData, recursive: true);
-        Directory.Move(restored, layout.EtcdData);
-    }
+    /// <summary>Restores with Debian's etcdctl (<see cref="EtcdSnapshotRestore"/>).</summary>
+    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>
+        EtcdSnapshotRestore.RunAsync(cluster, replica, Layout(cluster, replica), snapshotFile, bootstrap, cancellationToken);
 
     public int ApiPort => Ports.Api;
 
