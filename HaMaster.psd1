@@ -28,6 +28,7 @@
         'Get-HaClusterBackup'
         'Remove-HaClusterBackup'
         'Restore-HaCluster'
+        'Export-HaKubeConfig'
     )
     AliasesToExport      = @('Replace-MasterReplica')
     FunctionsToExport    = @()

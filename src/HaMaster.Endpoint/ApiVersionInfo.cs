@@ -19,7 +19,21 @@ public sealed record ApiVersionInfo(string Major, string Minor, string GitVersio
     }
 
     public string ToJson() => JsonSerializer.Serialize(
-        new { major = Major, minor = Minor, gitVersion = GitVersion, platform = Platform, hamasterStandIn = true },
+        // Every field kube-apiserver's version.Info has, so that kubectl and client libraries read it;
+        // the build fields of a Go binary have no meaning here and stay empty.
+        new
+        {
+            major = Major,
+            minor = Minor,
+            gitVersion = GitVersion,
+            gitCommit = "",
+            gitTreeState = "",
+            buildDate = "",
+            goVersion = "",
+            compiler = "dotnet",
+            platform = Platform,
+            hamasterStandIn = true,
+        },
         new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>Go-style GOOS/GOARCH, as Kubernetes reports it.</summary>

@@ -8,7 +8,9 @@ public sealed record EtcdClientConfig(Uri Endpoint, string CaFile, string CertFi
 
 /// <summary>
 /// The validated contents of the endpoint's JSON config file. Relative file paths are resolved
-/// against the directory of the config file.
+/// against the directory of the config file. <paramref name="ClientCaFile"/> names the authorities
+/// whose client certificates are authenticated (kube-apiserver's --client-ca-file); without it no
+/// client is, and only the public paths answer.
 /// </summary>
 public sealed record EndpointConfig(
     string Replica,
@@ -16,7 +18,8 @@ public sealed record EndpointConfig(
     string CertFile,
     string KeyFile,
     EtcdClientConfig Etcd,
-    string GitVersion)
+    string GitVersion,
+    string? ClientCaFile = null)
 {
     public const string DefaultGitVersion = "v1.31.0-hamaster-standin";
 
@@ -67,7 +70,8 @@ public sealed record EndpointConfig(
                 CaFile: RequiredPath(etcd.CaFile, "etcd.caFile", baseDirectory),
                 CertFile: RequiredPath(etcd.CertFile, "etcd.certFile", baseDirectory),
                 KeyFile: RequiredPath(etcd.KeyFile, "etcd.keyFile", baseDirectory)),
-            GitVersion: string.IsNullOrWhiteSpace(document.GitVersion) ? DefaultGitVersion : document.GitVersion.Trim());
+            GitVersion: string.IsNullOrWhiteSpace(document.GitVersion) ? DefaultGitVersion : document.GitVersion.Trim(),
+            ClientCaFile: string.IsNullOrWhiteSpace(document.ClientCaFile) ? null : RequiredPath(document.ClientCaFile, "clientCaFile", baseDirectory));
     }
 
     private static IReadOnlyList<IPEndPoint> ParseListenAddresses(List<string>? entries)
@@ -110,6 +114,7 @@ public sealed record EndpointConfig(
         public string? KeyFile { get; set; }
         public EtcdDocument? Etcd { get; set; }
         public string? GitVersion { get; set; }
+        public string? ClientCaFile { get; set; }
     }
 
     internal sealed class EtcdDocument

@@ -36,6 +36,8 @@ public sealed record HttpResponse(int StatusCode, string ContentType, byte[] Bod
     {
         200 => "OK",
         400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",

@@ -31,7 +31,8 @@ public sealed class HttpsConnectionHandler(Func<ServingState> currentState)
                 if (request is null)
                     return;
                 includeBody = request.Method != "HEAD";
-                response = await RequestRouter.RouteAsync(request, state).ConfigureAwait(false);
+                var client = state.Clients.Authenticate(tls.RemoteCertificate);
+                response = await RequestRouter.RouteAsync(request, state, client, socket.LocalEndPoint?.ToString() ?? "").ConfigureAwait(false);
             }
             catch (HttpProtocolException e)
             {
@@ -56,7 +57,10 @@ public sealed class HttpsConnectionHandler(Func<ServingState> currentState)
     private static SslServerAuthenticationOptions ServerOptions(ServingState state) => new()
     {
         ServerCertificateContext = state.ServerCertificate,
-        ClientCertificateRequired = false,
+        // Asked for, not required: anonymous requests reach the public paths, and a certificate is
+        // judged after the handshake (ClientAuthenticator), as kube-apiserver does.
+        ClientCertificateRequired = true,
+        RemoteCertificateValidationCallback = (_, _, _, _) => true,
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         AllowRenegotiation = false,

@@ -9,16 +9,18 @@ namespace HaMaster.Endpoint;
 /// </summary>
 public sealed class ServingState : IDisposable
 {
-    private ServingState(EndpointConfig config, SslStreamCertificateContext serverCertificate, EtcdReadinessProbe readiness, string versionJson)
+    private ServingState(EndpointConfig config, SslStreamCertificateContext serverCertificate, ClientAuthenticator clients, EtcdReadinessProbe readiness, string versionJson)
     {
         Config = config;
         ServerCertificate = serverCertificate;
+        Clients = clients;
         Readiness = readiness;
         VersionJson = versionJson;
     }
 
     public EndpointConfig Config { get; }
     public SslStreamCertificateContext ServerCertificate { get; }
+    public ClientAuthenticator Clients { get; }
     public EtcdReadinessProbe Readiness { get; }
     public string VersionJson { get; }
 
@@ -30,9 +32,12 @@ public sealed class ServingState : IDisposable
         // The cert file may carry intermediates after the leaf; they are sent along in the handshake.
         X509Certificate2Collection intermediates = PemCertificates.LoadAll(config.CertFile);
         intermediates.RemoveAt(0);
-        var serverCertificate = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
+        var clients = new ClientAuthenticator(config.ClientCaFile is null ? [] : PemCertificates.LoadAll(config.ClientCaFile));
+        // The client CAs are named in the handshake (as Go's server does), so a client holding several
+        // certificates sends the one this server can authenticate.
+        var serverCertificate = SslStreamCertificateContext.Create(leaf, intermediates, offline: true, clients.HandshakeTrust);
         var readiness = new EtcdReadinessProbe(config.Etcd);
-        return new ServingState(config, serverCertificate, readiness, versionJson);
+        return new ServingState(config, serverCertificate, clients, readiness, versionJson);
     }
 
     public void Dispose() => Readiness.Dispose();

@@ -238,6 +238,7 @@ public sealed class LocalProvider : IReplicaProvider
             keyFile = certificates.ApiKey,
             etcd = new { endpoint = replica.ClientUrl, caFile = certificates.EtcdCa, certFile = certificates.EtcdCertificate, keyFile = certificates.EtcdKey },
             gitVersion = EndpointVersion,
+            clientCaFile = certificates.ClusterCa,
         }, new JsonSerializerOptions { WriteIndented = true });
         if (File.Exists(layout.EndpointConfig) && File.ReadAllText(layout.EndpointConfig) == config) return false;
         File.WriteAllText(layout.EndpointConfig + ".tmp", config);

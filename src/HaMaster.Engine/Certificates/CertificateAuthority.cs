@@ -93,17 +93,25 @@ public sealed class CertificateAuthority
         return new CertificateAuthority(certificate, privateKey);
     }
 
+    /// <summary>When the authority itself expires; no certificate it issues outlives it.</summary>
+    public DateTimeOffset NotAfter => new(_certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+
     /// <summary>
-    /// Issues a leaf certificate with a fresh ECDSA P-256 key. It is valid for one year
-    /// (never past the authority's own expiry), backdated by <see cref="Backdating"/>.
+    /// Issues a leaf certificate with a fresh ECDSA P-256 key, backdated by <see cref="Backdating"/>.
+    /// Without <paramref name="validFor"/> it is valid for one year, cut at the authority's own expiry;
+    /// a <paramref name="validFor"/> that would outlive the authority is refused.
     /// </summary>
-    public IssuedCertificate Issue(CertificateRequestSpec spec, DateTimeOffset now)
+    public IssuedCertificate Issue(CertificateRequestSpec spec, DateTimeOffset now, TimeSpan? validFor = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Validate(spec);
+        if (validFor is { } asked && (asked <= TimeSpan.Zero || now + asked > NotAfter))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validFor), asked, $"A certificate must be valid for a positive time that ends before the authority expires ({NotAfter:u}).");
+        }
 
         DateTime notBefore = WholeSecondsUtc(now - Backdating);
-        DateTime notAfter = WholeSecondsUtc(now.AddYears(LeafValidityYears));
+        DateTime notAfter = WholeSecondsUtc(validFor is { } span ? now + span : now.AddYears(LeafValidityYears));
         if (notAfter > _certificate.NotAfter.ToUniversalTime())
         {
             notAfter = _certificate.NotAfter.ToUniversalTime();
@@ -120,7 +128,7 @@ public sealed class CertificateAuthority
         var generator = new X509V3CertificateGenerator();
         generator.SetSerialNumber(RandomSerialNumber(random));
         generator.SetIssuerDN(_certificate.SubjectDN);
-        generator.SetSubjectDN(NameWithCommonName(spec.CommonName));
+        generator.SetSubjectDN(NameWithCommonName(spec.CommonName, spec.Organization));
         generator.SetNotBefore(notBefore);
         generator.SetNotAfter(notAfter);
         generator.SetPublicKey(keyPair.Public);
@@ -222,8 +230,10 @@ public sealed class CertificateAuthority
         return serial;
     }
 
-    private static X509Name NameWithCommonName(string commonName) =>
-        new(new List<DerObjectIdentifier> { X509Name.CN }, new List<string> { commonName });
+    private static X509Name NameWithCommonName(string commonName, string? organization = null) =>
+        organization is null
+            ? new(new List<DerObjectIdentifier> { X509Name.CN }, new List<string> { commonName })
+            : new(new List<DerObjectIdentifier> { X509Name.O, X509Name.CN }, new List<string> { organization, commonName });
 
     private static DateTime WholeSecondsUtc(DateTimeOffset instant)
     {

@@ -65,6 +65,17 @@ public static class ClusterCertificates
         return new CertificateRequestSpec(commonName, [], [], CertificateUsage.Client);
     }
 
+    /// <summary>The group Kubernetes gives every permission to (the cluster-admin binding).</summary>
+    public const string AdministratorsGroup = "system:masters";
+
+    /// <summary>A cluster administrator's client certificate: the user is the common name, the group system:masters.</summary>
+    public static CertificateRequestSpec Administrator(string userName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userName);
+
+        return new CertificateRequestSpec(userName, [], [], CertificateUsage.Client, AdministratorsGroup);
+    }
+
     private static IReadOnlyList<string> DistinctNames(params string[] names) =>
         names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 

@@ -1,3 +1,4 @@
+using HaMaster.Engine.State;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
@@ -35,58 +36,6 @@ public static class PemFile
         return PemCertificateLoader.WithPrivateKey(File.ReadAllText(certPath), File.ReadAllText(keyPath));
     }
 
-    // The content goes to a new temporary file in the same directory, created with its
-    // final mode, and is then renamed over the target: the rename is atomic and the
-    // target never exists with wider permissions or partial content.
-    private static void WriteReplacing(string path, string pem, UnixFileMode mode)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ArgumentNullException.ThrowIfNull(pem);
-
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)
-            ?? throw new ArgumentException($"'{path}' has no parent directory.", nameof(path));
-        Directory.CreateDirectory(directory);
-
-        string temporaryPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (FileStream stream = new(temporaryPath, CreateNewOptions(mode)))
-            {
-                byte[] content = Encoding.ASCII.GetBytes(pem);
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                // The process umask may have narrowed the creation mode; make it exact.
-                File.SetUnixFileMode(temporaryPath, mode);
-            }
-
-            File.Move(temporaryPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporaryPath);
-            throw;
-        }
-    }
-
-    private static FileStreamOptions CreateNewOptions(UnixFileMode mode)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-        };
-
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = mode;
-        }
-
-        return options;
-    }
+    private static void WriteReplacing(string path, string pem, UnixFileMode mode) =>
+        AtomicFile.Write(path, Encoding.ASCII.GetBytes(pem), mode);
 }

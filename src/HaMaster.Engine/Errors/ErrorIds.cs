@@ -40,6 +40,9 @@ public static class ErrorIds
     public const string BackupInvalid = "BackupInvalid";
     public const string BackupOfAnotherCluster = "BackupOfAnotherCluster";
     public const string NoRestoreSource = "NoRestoreSource";
+    public const string InvalidCertificateValidity = "InvalidCertificateValidity";
+    public const string KubeConfigInvalid = "KubeConfigInvalid";
+    public const string KubeConfigNotWritable = "KubeConfigNotWritable";
     public const string OperationTimedOut = "OperationTimedOut";
     public const string UnexpectedError = "UnexpectedError";
 }

@@ -75,6 +75,22 @@ public sealed class ClusterPki
         return files;
     }
 
+    /// <summary>
+    /// A cluster administrator's client certificate from the cluster CA (user <paramref name="userName"/>,
+    /// group system:masters), valid <paramref name="validFor"/>; it is handed out, not kept.
+    /// </summary>
+    public IssuedCertificate IssueAdministrator(string userName, TimeSpan validFor, DateTimeOffset now)
+    {
+        var clusterCa = LoadAuthority(ClusterCaFile, ClusterCaKeyFile);
+        if (validFor <= TimeSpan.Zero || now + validFor > clusterCa.NotAfter)
+            throw new HaException(ErrorIds.InvalidCertificateValidity,
+                $"A credential cannot be valid for {validFor}: it must be positive and end before the cluster CA expires ({clusterCa.NotAfter:u}).",
+                $"Give -ValidFor a positive time of at most {Math.Floor((clusterCa.NotAfter - now).TotalDays)} days.", validFor);
+        return clusterCa.Issue(ClusterCertificates.Administrator(userName), now, validFor);
+    }
+
+    public string ClusterCaPem() => Readable(() => File.ReadAllText(ClusterCaFile));
+
     public void DeleteReplica(string replica)
     {
         var folder = Path.GetDirectoryName(FilesFor(replica).ApiCertificate)!;

@@ -454,6 +454,7 @@ public sealed class FakeVmHost : IAsyncDisposable
             keyFile = settings.KeyFile,
             etcd = new { endpoint = settings.EtcdEndpoint, caFile = settings.EtcdCaFile, certFile = settings.EtcdCertFile, keyFile = settings.EtcdKeyFile },
             gitVersion = settings.GitVersion,
+            clientCaFile = vm.ClusterCaFile,
         }, new JsonSerializerOptions { WriteIndented = true });
         File.WriteAllText(vm.EndpointConfig + ".tmp", config);
         File.Move(vm.EndpointConfig + ".tmp", vm.EndpointConfig, overwrite: true);

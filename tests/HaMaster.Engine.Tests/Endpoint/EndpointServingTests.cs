@@ -63,10 +63,12 @@ public sealed class EndpointServingTests(EtcdFixture fixture) : IClassFixture<Et
         Assert.Equal("v1.30.2-hamaster-standin", json.RootElement.GetProperty("gitVersion").GetString());
         Assert.Matches("^[a-z]+/[a-z0-9]+$", json.RootElement.GetProperty("platform").GetString());
         Assert.True(json.RootElement.GetProperty("hamasterStandIn").GetBoolean());
+        foreach (var field in new[] { "gitCommit", "gitTreeState", "buildDate", "goVersion", "compiler" })
+            Assert.Equal(JsonValueKind.String, json.RootElement.GetProperty(field).ValueKind);
     }
 
     [Fact]
-    public async Task Other_paths_are_not_found_and_other_methods_not_allowed_and_head_has_no_body()
+    public async Task Other_paths_are_forbidden_without_a_certificate_other_methods_not_allowed_and_head_has_no_body()
     {
         var (endpoint, address) = await StartEndpointAsync();
         using var _ = endpoint;
@@ -76,7 +78,7 @@ public sealed class EndpointServingTests(EtcdFixture fixture) : IClassFixture<Et
         TlsTestClient.Reply head = await endpoint.Client.SendAsync(HttpMethod.Head, EndpointUnderTest.Url(address, "/healthz"));
         TlsTestClient.Reply withQuery = await endpoint.Client.GetAsync(EndpointUnderTest.Url(address, "/healthz?verbose"));
 
-        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, unknown.Status);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.Status);
         Assert.Equal(HttpStatusCode.OK, head.Status);
         Assert.Equal("", head.Body);
@@ -96,6 +98,45 @@ public sealed class EndpointServingTests(EtcdFixture fixture) : IClassFixture<Et
 
         Assert.Equal(HttpStatusCode.OK, trusted.Status);
         Assert.IsAssignableFrom<AuthenticationException>(refused.InnerException);
+    }
+
+    [Fact]
+    public async Task Discovery_answers_only_clients_with_a_certificate_of_the_client_ca_and_health_stays_public()
+    {
+        var (endpoint, address) = await StartEndpointAsync(config => config["clientCaFile"] = fixture.Pki.CaFile);
+        using var _ = endpoint;
+        var genuine = TlsTestClient.Trusting(fixture.Pki.CaFile, fixture.Pki.IssuePem("operator"));
+        var foreign = TlsTestClient.Trusting(fixture.Pki.CaFile, fixture.ForeignPki.IssuePem("intruder"));
+
+        var api = await genuine.GetAsync(EndpointUnderTest.Url(address, "/api"));
+        var apis = await genuine.GetAsync(EndpointUnderTest.Url(address, "/apis/"));
+        Assert.Equal(HttpStatusCode.OK, api.Status);
+        using (var versions = JsonDocument.Parse(api.Body))
+        {
+            Assert.Equal("APIVersions", versions.RootElement.GetProperty("kind").GetString());
+            Assert.Equal("v1", Assert.Single(versions.RootElement.GetProperty("versions").EnumerateArray()).GetString());
+        }
+        Assert.Equal(HttpStatusCode.OK, apis.Status);
+        using (var groups = JsonDocument.Parse(apis.Body))
+            Assert.Equal("APIGroupList", groups.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await genuine.GetAsync(EndpointUnderTest.Url(address, "/api/v1/nodes"))).Status);
+
+        // Without a certificate: forbidden, in the shape kube-apiserver gives it. A foreign certificate is
+        // not sent at all (the handshake names the client CA) or refused as unauthorized.
+        var anonymous = await endpoint.Client.GetAsync(EndpointUnderTest.Url(address, "/api"));
+        Assert.Equal(HttpStatusCode.Forbidden, anonymous.Status);
+        using (var status = JsonDocument.Parse(anonymous.Body))
+        {
+            Assert.Equal("Status", status.RootElement.GetProperty("kind").GetString());
+            Assert.Equal("Forbidden", status.RootElement.GetProperty("reason").GetString());
+            Assert.Contains("system:anonymous", status.RootElement.GetProperty("message").GetString());
+        }
+        var intruder = await foreign.GetAsync(EndpointUnderTest.Url(address, "/apis"));
+        Assert.Contains(intruder.Status, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
+
+        foreach (var path in new[] { "/healthz", "/livez", "/version" })
+            Assert.Equal(HttpStatusCode.OK, (await endpoint.Client.GetAsync(EndpointUnderTest.Url(address, path))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await foreign.GetAsync(EndpointUnderTest.Url(address, "/version"))).Status);
     }
 
     [Theory]
