@@ -123,6 +123,12 @@ public sealed partial class ViewTests
         Revision = 10440, NewestRevisionSeen = 10512, ReplicaCount = 3, Status = "Healthy",
     };
 
+    private static readonly HaKubeConfig Credential = new()
+    {
+        Cluster = "quickstart", Context = "hamaster-quickstart", UserName = "hamaster-admin", Server = "https://127.1.0.1:6443",
+        Path = "/home/ops/.kube/config", ExpiresAt = new DateTimeOffset(2026, 12, 6, 9, 30, 0, TimeSpan.Zero), Thumbprint = "5E0F6C2B9A1D3E4F5A6B7C8D9E0F1A2B3C4D5E6F",
+    };
+
     /// <summary>One object of each output type, for the list views.</summary>
     private static readonly IReadOnlyDictionary<Type, object> OneOfEach = new Dictionary<Type, object>
     {
@@ -133,6 +139,7 @@ public sealed partial class ViewTests
         [typeof(LoadBalancerBackend)] = Haproxy.Backends[2],
         [typeof(HaClusterBackup)] = AlteredBackup,
         [typeof(HaClusterRestore)] = LossyRestore,
+        [typeof(HaKubeConfig)] = Credential,
     };
 
     /// <summary>Every public type of the HaMaster namespace: the objects the cmdlets emit.</summary>
@@ -320,6 +327,17 @@ public sealed partial class ViewTests
             -------             ------       -------------          --------  ------ -------- ----
             {Local(AlteredBackup)} BeforeAdd    quickstart-master-9c0     10440     2.0 False    quickstart-20261205-031500-before-add
             {Local(sound)} Manual       quickstart-master-2f1     10512   100.0 True     quickstart-20261205-032000-manual
+            """);
+    }
+
+    [Fact]
+    public void The_kubeconfig_table_shows_the_context_the_user_the_server_and_when_the_credential_expires()
+    {
+        var expires = Credential.ExpiresAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        AssertRendered([Credential], $"""
+            Context                  UserName         Server                     ExpiresAt           Path
+            -------                  --------         ------                     ---------           ----
+            hamaster-quickstart      hamaster-admin   https://127.1.0.1:6443     {expires} /home/ops/.kube/config
             """);
     }
 
