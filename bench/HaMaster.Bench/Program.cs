@@ -82,6 +82,7 @@ var order = new (string Name, Action Run)[]
     ("drills", scenarios.Drills),
     ("backup", scenarios.Backups),
     ("restore", scenarios.Restore),
+    ("credentials", scenarios.Credentials),
 };
 foreach (var (name, run) in order)
 {
