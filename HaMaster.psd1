@@ -29,6 +29,7 @@
         'Remove-HaClusterBackup'
         'Restore-HaCluster'
         'Export-HaKubeConfig'
+        'Get-HaCertificate'
     )
     AliasesToExport      = @('Replace-MasterReplica')
     FunctionsToExport    = @()

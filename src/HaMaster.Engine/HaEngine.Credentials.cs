@@ -1,5 +1,6 @@
 using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Credentials;
+using HaMaster.Engine.Errors;
 using HaMaster.Engine.Pki;
 
 namespace HaMaster.Engine;
@@ -7,11 +8,25 @@ namespace HaMaster.Engine;
 /// <summary>What Export-HaKubeConfig asks for; <paramref name="Path"/> is the kubeconfig to merge into.</summary>
 public sealed record KubeConfigRequest(string Cluster, string UserName, TimeSpan ValidFor, string Path);
 
-/// <summary>Credentials for the cluster (docs/design.md §10.3).</summary>
+/// <summary>Credentials and certificates of the cluster (docs/design.md §10.3).</summary>
 public sealed partial class HaEngine
 {
     public const string DefaultUserName = "hamaster-admin";
     public static readonly TimeSpan DefaultCredentialValidity = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The certificates of <paramref name="cluster"/> in its state folder: with <paramref name="replicas"/>,
+    /// those replicas' own; without, the cluster-wide ones too.
+    /// </summary>
+    public IReadOnlyList<HaCertificate> GetCertificates(string cluster, IReadOnlyCollection<string>? replicas)
+    {
+        var state = _store.Load(cluster);
+        foreach (var name in replicas ?? [])
+            if (state.FindReplica(name) is null)
+                throw HaErrors.ReplicaNotFound(state.Name, name);
+        var all = CertificateInventory.Read(state, new ClusterPki(_store.Directory.PkiDirectory(state.Name)), DateTimeOffset.UtcNow);
+        return replicas is null ? all : all.Where(c => replicas.Contains(c.Replica, StringComparer.OrdinalIgnoreCase)).ToList();
+    }
 
     /// <summary>
     /// Issues an administrator's client certificate from the cluster CA and merges a context for it into

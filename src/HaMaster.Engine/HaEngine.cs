@@ -5,6 +5,7 @@ using HaMaster.Engine.Flows;
 using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Naming;
+using HaMaster.Engine.Pki;
 using HaMaster.Engine.Providers;
 using HaMaster.Engine.Safety;
 using HaMaster.Engine.State;
@@ -42,6 +43,8 @@ public sealed partial class HaEngine
     public async Task<HaCluster> NewClusterAsync(NewClusterRequest request, CancellationToken cancellationToken)
     {
         ResourceNames.ValidateClusterName(request.Name);
+        var certificateValidity = request.CertificateValidity ?? ClusterState.DefaultCertificateValidity;
+        ClusterPki.CheckLeafValidity(certificateValidity);
         var provider = _providers(request.Provider);
         provider.CheckPrerequisites();
         var zone = request.Zone ?? provider.DefaultZone;
@@ -75,6 +78,7 @@ public sealed partial class HaEngine
                 CreatedAt = DateTimeOffset.UtcNow,
                 EtcdClusterToken = $"{request.Name}-{Guid.NewGuid():N}",
                 BackupRetention = request.BackupRetention,
+                CertificateValidity = certificateValidity,
                 ProviderData = providerData,
             };
             using var session = new ClusterSession(state, _store, provider, _observer, progress, _options, _openApiProbe);

@@ -10,4 +10,5 @@ public sealed record NewClusterRequest(
     string? Region = null,
     bool MultiZone = false,
     bool EtcdQuorumReads = false,
-    int BackupRetention = ClusterState.DefaultBackupRetention);
+    int BackupRetention = ClusterState.DefaultBackupRetention,
+    TimeSpan? CertificateValidity = null);

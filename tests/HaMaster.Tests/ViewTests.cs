@@ -73,6 +73,7 @@ public sealed partial class ViewTests
             "quickstart-master-9c0: etcd member is a learner, not yet promoted",
         ],
         CreatedAt = Created,
+        CertificatesExpireAt = Created.AddDays(365),
     };
 
     private static readonly HaCluster SingleReplicaCluster = new()
@@ -129,6 +130,15 @@ public sealed partial class ViewTests
         Path = "/home/ops/.kube/config", ExpiresAt = new DateTimeOffset(2026, 12, 6, 9, 30, 0, TimeSpan.Zero), Thumbprint = "5E0F6C2B9A1D3E4F5A6B7C8D9E0F1A2B3C4D5E6F",
     };
 
+    private static readonly HaCertificate ApiCertificate = new()
+    {
+        Cluster = "quickstart", Replica = "quickstart-master-9c0", Usage = "ApiServer", Subject = "CN=quickstart-master-9c0",
+        DnsNames = ["kubernetes", "quickstart-master-9c0", "localhost"], IPAddresses = ["127.6.0.1", "127.6.0.3"],
+        NotBefore = new DateTimeOffset(2026, 12, 5, 3, 10, 0, TimeSpan.Zero), NotAfter = new DateTimeOffset(2026, 12, 19, 3, 15, 0, TimeSpan.Zero),
+        ExpiresIn = TimeSpan.FromDays(12.5), Thumbprint = "0A1B2C3D4E5F60718293A4B5C6D7E8F901234567",
+        Path = "/home/ops/.hamaster/clusters/quickstart/pki/replicas/quickstart-master-9c0/apiserver.crt",
+    };
+
     /// <summary>One object of each output type, for the list views.</summary>
     private static readonly IReadOnlyDictionary<Type, object> OneOfEach = new Dictionary<Type, object>
     {
@@ -140,6 +150,7 @@ public sealed partial class ViewTests
         [typeof(HaClusterBackup)] = AlteredBackup,
         [typeof(HaClusterRestore)] = LossyRestore,
         [typeof(HaKubeConfig)] = Credential,
+        [typeof(HaCertificate)] = ApiCertificate,
     };
 
     /// <summary>Every public type of the HaMaster namespace: the objects the cmdlets emit.</summary>
@@ -243,43 +254,45 @@ public sealed partial class ViewTests
             CreatedAt       : 2024-05-01 10:00:00Z
             """);
         AssertRendered([DegradedCluster, SingleReplicaCluster], listView: true, expected: """
-            Name                : quickstart
-            Cluster             : quickstart
-            Provider            : Local
-            Project             :
-            Region              :
-            Zone                : local-a
-            MultiZone           : True
-            Address             : 127.6.0.1
-            Endpoint            : https://127.6.0.1:6443
-            Status              : Degraded
-            Problems            : quickstart-master-2f1: etcd member does not answer: connection refused; API endpoint process is n
-                                  ot running
-                                  quickstart-master-9c0: etcd member is a learner, not yet promoted
-            ReplicaCount        : 3
-            HealthyReplicaCount : 1
-            FaultTolerance      : 0
-            LoadBalancer        : quickstart-haproxy (127.6.0.1, 1/3 backends up)
-            EtcdQuorumReads     : True
-            CreatedAt           : 2024-05-01 10:00:00Z
+            Name                 : quickstart
+            Cluster              : quickstart
+            Provider             : Local
+            Project              :
+            Region               :
+            Zone                 : local-a
+            MultiZone            : True
+            Address              : 127.6.0.1
+            Endpoint             : https://127.6.0.1:6443
+            Status               : Degraded
+            Problems             : quickstart-master-2f1: etcd member does not answer: connection refused; API endpoint process is
+                                   not running
+                                   quickstart-master-9c0: etcd member is a learner, not yet promoted
+            ReplicaCount         : 3
+            HealthyReplicaCount  : 1
+            FaultTolerance       : 0
+            LoadBalancer         : quickstart-haproxy (127.6.0.1, 1/3 backends up)
+            EtcdQuorumReads      : True
+            CreatedAt            : 2024-05-01 10:00:00Z
+            CertificatesExpireAt : 2025-05-01 10:00:00Z
 
-            Name                : demo
-            Cluster             : demo
-            Provider            : Gce
-            Project             : hamaster-demo
-            Region              : us-central1
-            Zone                : us-central1-a
-            MultiZone           : False
-            Address             : 34.123.45.67
-            Endpoint            : https://34.123.45.67:443
-            Status              : Healthy
-            Problems            :
-            ReplicaCount        : 1
-            HealthyReplicaCount : 1
-            FaultTolerance      : 0
-            LoadBalancer        : (none)
-            EtcdQuorumReads     : False
-            CreatedAt           : 2024-05-01 10:00:00Z
+            Name                 : demo
+            Cluster              : demo
+            Provider             : Gce
+            Project              : hamaster-demo
+            Region               : us-central1
+            Zone                 : us-central1-a
+            MultiZone            : False
+            Address              : 34.123.45.67
+            Endpoint             : https://34.123.45.67:443
+            Status               : Healthy
+            Problems             :
+            ReplicaCount         : 1
+            HealthyReplicaCount  : 1
+            FaultTolerance       : 0
+            LoadBalancer         : (none)
+            EtcdQuorumReads      : False
+            CreatedAt            : 2024-05-01 10:00:00Z
+            CertificatesExpireAt :
             """);
         AssertRendered([LearnerMember], listView: true, expected: """
             Cluster    : quickstart
@@ -327,6 +340,24 @@ public sealed partial class ViewTests
             -------             ------       -------------          --------  ------ -------- ----
             {Local(AlteredBackup)} BeforeAdd    quickstart-master-9c0     10440     2.0 False    quickstart-20261205-031500-before-add
             {Local(sound)} Manual       quickstart-master-2f1     10512   100.0 True     quickstart-20261205-032000-manual
+            """);
+    }
+
+    [Fact]
+    public void The_certificate_table_shows_whose_it_is_and_the_days_left()
+    {
+        var expired = new HaCertificate
+        {
+            Cluster = "quickstart", Replica = "", Usage = "EtcdClient", Subject = "CN=hamaster",
+            NotAfter = new DateTimeOffset(2026, 12, 4, 0, 0, 0, TimeSpan.Zero), ExpiresIn = TimeSpan.FromHours(-30),
+            Thumbprint = "FF", Path = "/home/ops/.hamaster/clusters/quickstart/pki/etcd-client.crt",
+        };
+        string Local(HaCertificate c) => c.NotAfter.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        AssertRendered([ApiCertificate, expired], $"""
+            Cluster          Replica                Usage      NotAfter              Days Subject
+            -------          -------                -----      --------              ---- -------
+            quickstart       quickstart-master-9c0  ApiServer  {Local(ApiCertificate)}     12 CN=quickstart-master-9c0
+            quickstart                              EtcdClient {Local(expired)}     -2 CN=hamaster
             """);
     }
 

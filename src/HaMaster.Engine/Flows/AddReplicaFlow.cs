@@ -141,7 +141,7 @@ public sealed class AddReplicaFlow : Flow
 
     private Task IssueCertificatesAsync()
     {
-        Session.Pki.IssueReplica(Replica.Name, IPAddress.Parse(Replica.InternalAddress), IPAddress.Parse(Session.State.Address), DateTimeOffset.UtcNow);
+        Session.Pki.IssueReplica(Replica.Name, IPAddress.Parse(Replica.InternalAddress), IPAddress.Parse(Session.State.Address), DateTimeOffset.UtcNow, Session.State.CertificateValidity);
         return Task.CompletedTask;
     }
 

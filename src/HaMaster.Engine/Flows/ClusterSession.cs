@@ -68,8 +68,11 @@ public sealed class ClusterSession : IDisposable
 
     public void Reload() => State = Store.Load(State.Name);
 
-    public Task<ClusterHealth> InspectAsync(CancellationToken cancellationToken) =>
-        new ClusterInspector(Provider, Etcd, Api).InspectAsync(State, cancellationToken);
+    public async Task<ClusterHealth> InspectAsync(CancellationToken cancellationToken)
+    {
+        var health = await new ClusterInspector(Provider, Etcd, Api).InspectAsync(State, cancellationToken).ConfigureAwait(false);
+        return health with { Certificates = CertificateInventory.Read(State, Pki, DateTimeOffset.UtcNow) };
+    }
 
     /// <summary>Safety rule 3: the health every change is decided on.</summary>
     public Task<ClusterHealth> HealthGateAsync(CancellationToken cancellationToken)

@@ -55,8 +55,8 @@ public sealed class CreateClusterFlow : Flow
 
     private Task IssueCertificatesAsync()
     {
-        Session.Pki.CreateAuthorities(Session.Name, DateTimeOffset.UtcNow);
-        Session.Pki.IssueReplica(_first.Name, IPAddress.Parse(_first.InternalAddress), IPAddress.Parse(Session.State.Address), DateTimeOffset.UtcNow);
+        Session.Pki.CreateAuthorities(Session.Name, DateTimeOffset.UtcNow, Session.State.CertificateValidity);
+        Session.Pki.IssueReplica(_first.Name, IPAddress.Parse(_first.InternalAddress), IPAddress.Parse(Session.State.Address), DateTimeOffset.UtcNow, Session.State.CertificateValidity);
         return Task.CompletedTask;
     }
 

@@ -1,16 +1,19 @@
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Model;
+using HaMaster.Engine.Pki;
 
 namespace HaMaster.Engine.Health;
 
 /// <summary>A snapshot of a whole cluster's health, taken in one pass.</summary>
+/// <param name="Certificates">The certificates in the state folder, for the expiry check (none when not read).</param>
 public sealed record ClusterHealth(
     ClusterState State,
     IReadOnlyList<ReplicaHealth> Replicas,
     IReadOnlyList<EtcdMemberInfo>? Members,
     ulong? LeaderId,
     bool QuorumReadSucceeded,
-    LoadBalancer? LoadBalancer)
+    LoadBalancer? LoadBalancer,
+    IReadOnlyList<HaCertificate>? Certificates = null)
 {
     public int Voters => Members?.Count(m => !m.IsLearner) ?? State.ActiveReplicas.Count();
 
@@ -58,6 +61,8 @@ public sealed record ClusterHealth(
                 foreach (var backend in lb.Backends.Where(b => !b.Healthy && Find(b.Replica)?.Healthy == true))
                     problems.Add($"load balancer backend {backend.Replica} is {backend.State}");
             }
+            if (Certificates is not null && CertificateInventory.ExpiryProblem(State.Name, Certificates) is { } expiry)
+                problems.Add(expiry);
             if (State.Pending is { } pending)
                 problems.Add($"an interrupted {pending.Kind}{(pending.Replica is null ? "" : $" of {pending.Replica}")} is pending; the next change to this cluster finishes or rolls it back");
             return problems;

@@ -21,6 +21,9 @@ public sealed class ClusterState
     /// <summary>How many automatic backups (safety rule 12) are kept; manual ones are never pruned.</summary>
     public int BackupRetention { get; init; } = DefaultBackupRetention;
     public const int DefaultBackupRetention = 10;
+    /// <summary>How long every leaf certificate of the cluster is valid (absent from older state files: a year).</summary>
+    public TimeSpan CertificateValidity { get; init; } = DefaultCertificateValidity;
+    public static readonly TimeSpan DefaultCertificateValidity = TimeSpan.FromDays(365);
     public List<ReplicaRecord> Replicas { get; init; } = new();
     public PendingOperation? Pending { get; set; }
     /// <summary>Provider-specific bookkeeping, such as the loopback block on the Local provider.</summary>

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Etcd;
+using HaMaster.Engine.Model;
 
 namespace HaMaster.Engine.Pki;
 
@@ -21,12 +22,25 @@ public sealed class ClusterPki
     private string ClusterCaKeyFile => Path.Combine(Directory, "ca.key");
     public string EtcdCaFile => Path.Combine(Directory, "etcd-ca.crt");
     private string EtcdCaKeyFile => Path.Combine(Directory, "etcd-ca.key");
-    private string EtcdClientCertificateFile => Path.Combine(Directory, "etcd-client.crt");
+    public string EtcdClientCertificateFile => Path.Combine(Directory, "etcd-client.crt");
     private string EtcdClientKeyFile => Path.Combine(Directory, "etcd-client.key");
 
     public bool Exists => File.Exists(ClusterCaFile) && File.Exists(EtcdCaFile);
 
-    public void CreateAuthorities(string cluster, DateTimeOffset now)
+    /// <summary>How long a cluster's certificate authorities are valid; no leaf outlives them.</summary>
+    public static readonly TimeSpan AuthorityValidity = TimeSpan.FromDays(3650);
+
+    /// <summary>Refuses a leaf validity (New-HaCluster -CertificateValidity) that is not positive or outlives the authorities.</summary>
+    public static void CheckLeafValidity(TimeSpan validity)
+    {
+        if (validity <= TimeSpan.Zero || validity > AuthorityValidity)
+            throw new HaException(ErrorIds.InvalidCertificateValidity,
+                $"Certificates cannot be valid for {validity}: the validity must be positive and at most {AuthorityValidity.TotalDays:0} days, the life of the cluster's certificate authorities.",
+                "Give -CertificateValidity a time such as 365.00:00:00 (a year, the default) or 90.00:00:00.", validity);
+    }
+
+    /// <param name="leafValidity">How long the module's etcd client certificate is valid (default: a year).</param>
+    public void CreateAuthorities(string cluster, DateTimeOffset now, TimeSpan? leafValidity = null)
     {
         CreateOwnerOnlyFolder(Directory);
         var clusterCa = CertificateAuthority.Create($"{cluster}-ca", now);
@@ -37,7 +51,7 @@ public sealed class ClusterPki
         PemFile.WriteCertificate(EtcdCaFile, etcdCa.CertificatePem);
         PemFile.WritePrivateKey(EtcdCaKeyFile, etcdCa.PrivateKeyPem);
 
-        var client = etcdCa.Issue(ClusterCertificates.Client("hamaster"), now);
+        var client = etcdCa.Issue(ClusterCertificates.Client("hamaster"), now, leafValidity ?? ClusterState.DefaultCertificateValidity);
         PemFile.WriteCertificate(EtcdClientCertificateFile, client.CertificatePem);
         PemFile.WritePrivateKey(EtcdClientKeyFile, client.PrivateKeyPem);
     }
@@ -56,20 +70,20 @@ public sealed class ClusterPki
             Path.Combine(folder, "etcd.key"));
     }
 
-    /// <summary>Issues the replica's own API certificate (cluster CA) and etcd certificate (etcd CA).</summary>
-    public ReplicaCertificateFiles IssueReplica(string replica, IPAddress replicaAddress, IPAddress clusterAddress, DateTimeOffset now)
+    /// <summary>Issues the replica's own API certificate (cluster CA) and etcd certificate (etcd CA), valid <paramref name="validity"/> (default: a year).</summary>
+    public ReplicaCertificateFiles IssueReplica(string replica, IPAddress replicaAddress, IPAddress clusterAddress, DateTimeOffset now, TimeSpan? validity = null)
     {
         var files = FilesFor(replica);
         CreateOwnerOnlyFolder(Directory);
         CreateOwnerOnlyFolder(Path.Combine(Directory, "replicas"));
         CreateOwnerOnlyFolder(Path.GetDirectoryName(files.ApiKey)!);
         var clusterCa = LoadAuthority(ClusterCaFile, ClusterCaKeyFile);
-        var api = clusterCa.Issue(ClusterCertificates.ApiServer(replica, replicaAddress, clusterAddress, ClusterCertificates.DefaultServiceAddress), now);
+        var api = clusterCa.Issue(ClusterCertificates.ApiServer(replica, replicaAddress, clusterAddress, ClusterCertificates.DefaultServiceAddress), now, Capped(validity ?? ClusterState.DefaultCertificateValidity, clusterCa, now));
         PemFile.WriteCertificate(files.ApiCertificate, api.CertificatePem);
         PemFile.WritePrivateKey(files.ApiKey, api.PrivateKeyPem);
 
         var etcdCa = LoadAuthority(EtcdCaFile, EtcdCaKeyFile);
-        var etcd = etcdCa.Issue(ClusterCertificates.EtcdMember(replica, replicaAddress), now);
+        var etcd = etcdCa.Issue(ClusterCertificates.EtcdMember(replica, replicaAddress), now, Capped(validity ?? ClusterState.DefaultCertificateValidity, etcdCa, now));
         PemFile.WriteCertificate(files.EtcdCertificate, etcd.CertificatePem);
         PemFile.WritePrivateKey(files.EtcdKey, etcd.PrivateKeyPem);
         return files;
@@ -88,6 +102,10 @@ public sealed class ClusterPki
                 $"Give -ValidFor a positive time of at most {Math.Floor((clusterCa.NotAfter - now).TotalDays)} days.", validFor);
         return clusterCa.Issue(ClusterCertificates.Administrator(userName), now, validFor);
     }
+
+    /// <summary>A leaf ends with its authority at the latest (the CA's last years).</summary>
+    private static TimeSpan Capped(TimeSpan validity, CertificateAuthority authority, DateTimeOffset now) =>
+        now + validity > authority.NotAfter ? authority.NotAfter - now : validity;
 
     public string ClusterCaPem() => Readable(() => File.ReadAllText(ClusterCaFile));
 

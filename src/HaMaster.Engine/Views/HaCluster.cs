@@ -23,6 +23,8 @@ public sealed class HaCluster
     /// <summary>Why the cluster is not Healthy, in words.</summary>
     public IReadOnlyList<string> Problems { get; init; } = Array.Empty<string>();
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>When the first leaf certificate expires (Get-HaCertificate lists them all).</summary>
+    public DateTimeOffset? CertificatesExpireAt { get; init; }
 
     /// <summary>Lets a cluster pipe into cmdlets that take -Cluster.</summary>
     public string Cluster => Name;

@@ -1,5 +1,6 @@
 using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
+using HaMaster.Engine.Pki;
 
 namespace HaMaster.Engine.Views;
 
@@ -27,6 +28,7 @@ public static class ViewMapper
             Status = health.Status.ToString(),
             Problems = health.Problems,
             CreatedAt = state.CreatedAt,
+            CertificatesExpireAt = health.Certificates is { } certificates ? CertificateInventory.FirstLeafExpiry(certificates) : null,
         };
     }
 

@@ -92,6 +92,12 @@ public sealed class NewHaClusterCommand : HaCmdlet
     public int BackupRetention { get; set; } = Engine.Model.ClusterState.DefaultBackupRetention;
 
     /// <summary>
+    /// How long every leaf certificate of the cluster is valid (API serving, etcd member, the module's etcd client), such as 90.00:00:00. Recorded on the cluster and used for every replica added later. Default: 365 days. The certificate authorities last 10 years; a validity that is not positive or longer than that fails with the error InvalidCertificateValidity before anything is created.
+    /// </summary>
+    [Parameter]
+    public TimeSpan CertificateValidity { get; set; } = Engine.Model.ClusterState.DefaultCertificateValidity;
+
+    /// <summary>
     /// How this machine reaches the replicas of a Gce cluster; recorded on the cluster. External (the default, for a machine outside the VPC): etcd through an SSH tunnel to each replica's public address with a key HaMaster generates (the VMs' host keys are read from their guest attributes), and API servers at their public addresses, their certificates checked for the replica's internal address. Internal (for a machine inside the VPC): etcd and API servers at the replicas' internal addresses. Applies to -Provider Gce only.
     /// </summary>
     [Parameter]
@@ -142,7 +148,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
         Engine.Naming.ResourceNames.ValidateClusterName(Name);
         if (!ShouldProcess(Name, $"Create {Provider} HA cluster"))
             return;
-        var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads, BackupRetention);
+        var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads, BackupRetention, CertificateValidity);
         WriteObject(Run((engine, token) => engine.NewClusterAsync(request, token)));
     });
 
