@@ -30,6 +30,7 @@
         'Restore-HaCluster'
         'Export-HaKubeConfig'
         'Get-HaCertificate'
+        'Update-HaCertificate'
     )
     AliasesToExport      = @('Replace-MasterReplica')
     FunctionsToExport    = @()

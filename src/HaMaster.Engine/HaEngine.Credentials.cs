@@ -1,6 +1,10 @@
 using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Credentials;
 using HaMaster.Engine.Errors;
+using HaMaster.Engine.Flows;
+using HaMaster.Engine.Health;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Safety;
 using HaMaster.Engine.Pki;
 
 namespace HaMaster.Engine;
@@ -27,6 +31,33 @@ public sealed partial class HaEngine
         var all = CertificateInventory.Read(state, new ClusterPki(_store.Directory.PkiDirectory(state.Name)), DateTimeOffset.UtcNow);
         return replicas is null ? all : all.Where(c => replicas.Contains(c.Replica, StringComparer.OrdinalIgnoreCase)).ToList();
     }
+
+    /// <summary>
+    /// Renews every leaf certificate of <paramref name="cluster"/> with new keys: one replica at a time,
+    /// followers first and the leader last, each out of service while it is renewed, so the cluster
+    /// address keeps answering; the module's etcd client certificate last. With <paramref name="force"/>,
+    /// all at once, the way back when they have expired and the cluster is down.
+    /// </summary>
+    public Task<IReadOnlyList<HaCertificate>> RenewCertificatesAsync(string cluster, bool force, CancellationToken cancellationToken) =>
+        ChangeAsync(cluster, "Update-HaCertificate", async session =>
+        {
+            session.Provider.CheckCanRenewCertificates();
+            if (force)
+            {
+                await new RenewAllCertificatesFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+                SafetyRules.CheckCertificateRenewal(MembershipView.From(health));
+                if (session.State.Replicas.Count == 1)
+                    session.Observer.Warning($"Cluster '{cluster}' has one replica: the cluster address does not answer while it restarts with its new certificates. Add replicas first to renew without downtime.");
+                foreach (var replica in health.Replicas.OrderBy(r => r.EtcdRole == EtcdRole.Leader).Select(r => r.Replica).ToList())
+                    await new RenewReplicaCertificatesFlow(session, replica).RunAsync(cancellationToken).ConfigureAwait(false);
+                session.Pki.RenewEtcdClient(DateTimeOffset.UtcNow, session.State.CertificateValidity);
+            }
+            return GetCertificates(cluster, null);
+        }, cancellationToken);
 
     /// <summary>
     /// Issues an administrator's client certificate from the cluster CA and merges a context for it into

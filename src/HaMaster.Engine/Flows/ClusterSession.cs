@@ -43,6 +43,13 @@ public sealed class ClusterSession : IDisposable
     public string Name => State.Name;
 
     public IEtcdGateway Etcd => _etcd ??= Provider.OpenEtcd(State, Pki.LoadEtcdCredentials(), Record);
+
+    /// <summary>Makes the next etcd call load the module's client certificate again (after it was renewed).</summary>
+    public void ReopenEtcd()
+    {
+        _etcd?.Dispose();
+        _etcd = null;
+    }
     public IApiProbe Api => _api ??= _openApiProbe(Pki.LoadClusterCa(), Options.ProbeTimeout);
 
     public void Save()

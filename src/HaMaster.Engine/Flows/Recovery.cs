@@ -32,6 +32,9 @@ public static class Recovery
             OperationKind.RemoveReplica => RemoveReplicaFlow.Interrupted(session, pending.Replica),
             OperationKind.RemoveCluster => new RemoveClusterFlow(session),
             OperationKind.RestoreCluster => RestoreClusterFlow.Interrupted(session, pending),
+            OperationKind.RenewCertificates => pending.Replica is null
+                ? new RenewAllCertificatesFlow(session)
+                : RenewReplicaCertificatesFlow.Interrupted(session, pending.Replica),
             _ => throw new InvalidOperationException($"Unknown pending operation {pending.Kind}."),
         };
         await FlowRunner.ResolveInterruptedAsync(flow, pending, session, cancellationToken).ConfigureAwait(false);

@@ -7,4 +7,5 @@ public enum OperationKind
     RemoveReplica,
     RemoveCluster,
     RestoreCluster,
+    RenewCertificates,
 }

@@ -51,7 +51,16 @@ public sealed class ClusterPki
         PemFile.WriteCertificate(EtcdCaFile, etcdCa.CertificatePem);
         PemFile.WritePrivateKey(EtcdCaKeyFile, etcdCa.PrivateKeyPem);
 
-        var client = etcdCa.Issue(ClusterCertificates.Client("hamaster"), now, leafValidity ?? ClusterState.DefaultCertificateValidity);
+        IssueEtcdClient(etcdCa, now, leafValidity ?? ClusterState.DefaultCertificateValidity);
+    }
+
+    /// <summary>Issues the module's own etcd client certificate again, with a new key.</summary>
+    public void RenewEtcdClient(DateTimeOffset now, TimeSpan validity) =>
+        IssueEtcdClient(LoadAuthority(EtcdCaFile, EtcdCaKeyFile), now, validity);
+
+    private void IssueEtcdClient(CertificateAuthority etcdCa, DateTimeOffset now, TimeSpan validity)
+    {
+        var client = etcdCa.Issue(ClusterCertificates.Client("hamaster"), now, Capped(validity, etcdCa, now));
         PemFile.WriteCertificate(EtcdClientCertificateFile, client.CertificatePem);
         PemFile.WritePrivateKey(EtcdClientKeyFile, client.PrivateKeyPem);
     }

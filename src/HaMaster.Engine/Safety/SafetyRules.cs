@@ -94,6 +94,26 @@ public static class SafetyRules
                     : "Add -Force to stop it anyway: etcd will stop accepting writes until it is started again.");
     }
 
+    /// <summary>
+    /// Renewing certificates one replica at a time takes each out of service in turn (rule 3): it needs
+    /// quorum and every replica healthy, or one more replica down would cost the quorum. A cluster
+    /// whose certificates have expired is down for exactly that reason, hence the -Force advice.
+    /// </summary>
+    public static void CheckCertificateRenewal(MembershipView view)
+    {
+        if (!view.QuorumReadSucceeded)
+            throw new HaException(ErrorIds.ClusterUnhealthy,
+                $"Cannot renew the certificates of cluster '{view.Cluster}' one replica at a time: it has no etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy).",
+                $"If its certificates have expired (Get-HaCertificate -Cluster {view.Cluster}), renew them all at once with Update-HaCertificate -Cluster {view.Cluster} -Force; otherwise: "
+                + QuorumRecoveryAction(view.Cluster, view.Voters, view.Replicas.Count(r => r.Voter && !r.DataLost)), view.Cluster);
+        var unhealthy = view.Replicas.Where(r => !r.Healthy).ToList();
+        if (unhealthy.Count > 0)
+            throw new HaException(ErrorIds.ClusterUnhealthy,
+                $"Cannot renew the certificates of cluster '{view.Cluster}': {Describe(unhealthy)}. Each replica is out of service while it is renewed, so another one down could cost the quorum.",
+                $"Start or replace the unhealthy replica first (Get-MasterReplica -Cluster {view.Cluster} | Where Unhealthy | Replace-MasterReplica), or renew all at once with Update-HaCertificate -Cluster {view.Cluster} -Force.",
+                view.Cluster);
+    }
+
     /// <summary>A warning when the change leaves an even count: two replicas tolerate no more failures than one.</summary>
     public static string? EvenCountWarning(string cluster, int replicasAfter) =>
         replicasAfter > 0 && replicasAfter % 2 == 0

@@ -145,6 +145,20 @@ public class SafetyRulesTests
     }
 
     [Fact]
+    public void Renewing_certificates_one_at_a_time_needs_every_replica_healthy_and_points_at_force_without_quorum()
+    {
+        SafetyRules.CheckCertificateRenewal(Cluster(3));
+        SafetyRules.CheckCertificateRenewal(Cluster(1));
+        var degraded = Assert.Throws<HaException>(() => SafetyRules.CheckCertificateRenewal(Cluster(2, unhealthy: 1)));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, degraded.ErrorId);
+        Assert.Contains("bad0", degraded.Message);
+        Assert.Contains("Replace-MasterReplica", degraded.RecommendedAction);
+        var down = Assert.Throws<HaException>(() => SafetyRules.CheckCertificateRenewal(Cluster(1, unhealthy: 2, quorumRead: false)));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, down.ErrorId);
+        Assert.Contains("Update-HaCertificate -Cluster demo -Force", down.RecommendedAction);
+    }
+
+    [Fact]
     public void The_even_count_warning_counts_in_words_that_agree() =>
         Assert.Contains("which tolerate 0 failures, no more than 1 replica would.", SafetyRules.EvenCountWarning("demo", 2));
 
