@@ -41,7 +41,6 @@ public sealed partial class HaEngine
     public Task<IReadOnlyList<HaCertificate>> RenewCertificatesAsync(string cluster, bool force, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Update-HaCertificate", async session =>
         {
-            session.Provider.CheckCanRenewCertificates();
             if (force)
             {
                 await new RenewAllCertificatesFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);

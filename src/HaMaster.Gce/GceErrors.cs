@@ -19,10 +19,6 @@ internal static class GceErrors
         new(ErrorIds.ProviderOperationNotSupported, "The Gce provider cannot restore a cluster from a snapshot yet; nothing was changed.",
             "Take backups with Backup-HaCluster meanwhile; a restore onto new VMs comes with a later version.");
 
-    public static HaException RenewalNotSupported() =>
-        new(ErrorIds.ProviderOperationNotSupported, "The Gce provider cannot renew certificates in place yet (the new files must go into the VMs' metadata); nothing was changed.",
-            "Replace each replica instead: a new replica gets new certificates (Get-MasterReplica -Cluster <name> | Repair-MasterReplica, one at a time).");
-
     public static HaException InvalidSetting(string what, string? value, string action, Exception cause) =>
         new(ErrorIds.InvalidProviderSetting, $"The Gce {what} '{value}' is not usable: {cause.Message}", action, value, cause);
 

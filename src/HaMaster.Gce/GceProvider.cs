@@ -119,8 +119,6 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
 
     public void CheckCanRestore() => throw GceErrors.RestoreNotSupported();
 
-    public void CheckCanRenewCertificates() => throw GceErrors.RenewalNotSupported();
-
     public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>
         throw GceErrors.RestoreNotSupported();
 

@@ -124,10 +124,6 @@ public sealed class LocalProvider : IReplicaProvider
 
     public void CheckCanRestore() => LocalComponents.FindEtcdctl();
 
-    public void CheckCanRenewCertificates()
-    {
-    }
-
     /// <summary>Restores with Debian's etcdctl (<see cref="EtcdSnapshotRestore"/>).</summary>
     public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>
         EtcdSnapshotRestore.RunAsync(cluster, replica, Layout(cluster, replica), snapshotFile, bootstrap, cancellationToken);

@@ -54,9 +54,6 @@ public interface IReplicaProvider
     /// <summary>Throws a <see cref="Errors.HaException"/> when this provider cannot restore a snapshot here (a missing tool), before anything is stopped.</summary>
     void CheckCanRestore();
 
-    /// <summary>Throws a <see cref="Errors.HaException"/> when this provider cannot put renewed certificates in place yet, before anything is stopped.</summary>
-    void CheckCanRenewCertificates();
-
     /// <summary>
     /// Replaces the etcd data of <paramref name="replica"/> (its etcd stopped) with the snapshot at
     /// <paramref name="snapshotFile"/> on this machine, restored with etcd's own tool as the first

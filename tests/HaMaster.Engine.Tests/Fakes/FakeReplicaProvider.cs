@@ -71,10 +71,6 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
     {
     }
 
-    public void CheckCanRenewCertificates()
-    {
-    }
-
     /// <summary>A restore founds a new one-member cluster on the replica, with a new member id.</summary>
     public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken)
     {
