@@ -2,10 +2,9 @@ using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Credentials;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Flows;
-using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
-using HaMaster.Engine.Safety;
 using HaMaster.Engine.Pki;
+using HaMaster.Engine.Safety;
 
 namespace HaMaster.Engine;
 

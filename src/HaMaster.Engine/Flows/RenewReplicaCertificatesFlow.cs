@@ -54,16 +54,9 @@ public sealed class RenewReplicaCertificatesFlow : Flow
     /// <summary>The health gate between replicas: the next one is not touched until this one serves again.</summary>
     private async Task WaitHealthyAsync(CancellationToken cancellationToken)
     {
-        var timeout = Session.Options.ReadyTimeout;
-        var healthy = await Waiter.UntilAsync(async () =>
-            {
-                var health = await Session.InspectAsync(cancellationToken).ConfigureAwait(false);
-                return health.Find(_replica.Name)!.Healthy && health.LeaderId is not null && health.QuorumReadSucceeded;
-            }, timeout, cancellationToken).ConfigureAwait(false)
-            && await Session.WaitServedAsync(_replica, timeout, cancellationToken).ConfigureAwait(false);
-        if (!healthy)
+        if (!await Session.WaitHealthyAndServedAsync(_replica, cancellationToken).ConfigureAwait(false))
             throw new HaException(ErrorIds.ReplicaNotReady,
-                $"Replica '{_replica.Name}' was not healthy and served by the load balancer within {timeout.TotalSeconds:0} s after its certificates were renewed; the other replicas were not touched.",
+                $"Replica '{_replica.Name}' was not healthy and served by the load balancer within {Session.Options.ReadyTimeout.TotalSeconds:0} s after its certificates were renewed; the other replicas were not touched.",
                 $"See its Problems with Get-MasterReplica -Cluster {Session.Name} -Name {_replica.Name}; Update-HaCertificate -Cluster {Session.Name} runs the renewal again.",
                 _replica.Name);
     }

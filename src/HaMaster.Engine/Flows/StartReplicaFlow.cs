@@ -54,14 +54,7 @@ public sealed class StartReplicaFlow : Flow
         var state = Session.State;
         var runtimes = await Task.WhenAll(state.Replicas.Select(r => Session.Provider.InspectAsync(state, r, cancellationToken))).ConfigureAwait(false);
         if (runtimes.Count(r => r.Status == ReplicaStatus.Running) < Quorum.Of(state.ActiveReplicas.Count())) return;
-        var timeout = Session.Options.ReadyTimeout;
-        var healthy = await Waiter.UntilAsync(async () =>
-            {
-                var health = await Session.InspectAsync(cancellationToken).ConfigureAwait(false);
-                return health.Find(_replica.Name)!.Healthy && health.LeaderId is not null && health.QuorumReadSucceeded;
-            }, timeout, cancellationToken).ConfigureAwait(false)
-            && await Session.WaitServedAsync(_replica, timeout, cancellationToken).ConfigureAwait(false);
-        if (!healthy)
-            Session.Observer.Warning($"{_replica.Name} runs but was not healthy and served by the load balancer within {timeout.TotalSeconds:0} s; its Problems say why.");
+        if (!await Session.WaitHealthyAndServedAsync(_replica, cancellationToken).ConfigureAwait(false))
+            Session.Observer.Warning($"{_replica.Name} runs but was not healthy and served by the load balancer within {Session.Options.ReadyTimeout.TotalSeconds:0} s; its Problems say why.");
     }
 }
