@@ -50,6 +50,7 @@ public sealed partial class Scenarios
         var seconds = new List<double>();
         var failedProbes = new List<double>();
         var failedWrites = new List<double>();
+        var steps = new List<List<ProgressMark>>();
         for (var i = 1; i <= options.Runs; i++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -64,6 +65,9 @@ public sealed partial class Scenarios
                 Thread.Sleep(500);
                 var window = CommandEvent("renew certificates", home, name, $"Update-HaCertificate -Cluster {name} -Confirm:$false");
                 metrics = EventMetrics.Of(window, client.Stop(options.WriteDeadline + TimeSpan.FromSeconds(30)));
+                steps.Add([new ProgressMark(0, "", "(pipeline start to its first progress record)"), .. window.Steps ?? [], new ProgressMark(window.CommandMs!.Value, "", "(end)")]);
+                if (metrics.FailedProbes + metrics.FailedWrites > 0)
+                    Log($"  failed: {string.Join(", ", metrics.ProbeErrors.Concat(metrics.WriteErrors).Select(e => $"{e.Value} x {e.Key}"))}");
             }
             seconds.Add(Math.Round(metrics.CommandMs!.Value / 1000, 2));
             failedProbes.Add(metrics.FailedProbes);
@@ -73,6 +77,7 @@ public sealed partial class Scenarios
         results.Figures["renewCertificates"] = new Figure(seconds, "s", Target.Median(10));
         results.Figures["renewCertificatesFailedProbes"] = new Figure(failedProbes, "probes", Target.EveryRun(0));
         results.Figures["renewCertificatesFailedWrites"] = new Figure(failedWrites, "writes", Target.EveryRun(0));
+        results.Steps["renewCertificates"] = StepBreakdown.Of(steps);
         home.Shell.Run($"Remove-HaCluster -Name {name} -Force", CommandTimeout);
     }
 

@@ -191,19 +191,15 @@ public sealed class ClusterSession : IDisposable
     }
 
     /// <summary>
-    /// Waits (up to the ready timeout) until <paramref name="replica"/> is a healthy voter of a cluster
-    /// with a leader and quorum reads, and the load balancer sends it traffic. False when it did not.
+    /// Waits (up to the ready timeout) until <paramref name="replica"/> is a healthy voter, its API ready,
+    /// in a cluster with a leader and quorum reads. False when it did not.
     /// </summary>
-    public async Task<bool> WaitHealthyAndServedAsync(ReplicaRecord replica, CancellationToken cancellationToken)
-    {
-        var timeout = Options.ReadyTimeout;
-        return await Waiter.UntilAsync(async () =>
-            {
-                var health = await InspectAsync(cancellationToken).ConfigureAwait(false);
-                return health.Find(replica.Name)!.Healthy && health.LeaderId is not null && health.QuorumReadSucceeded;
-            }, timeout, cancellationToken).ConfigureAwait(false)
-            && await WaitServedAsync(replica, timeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<bool> WaitHealthyAsync(ReplicaRecord replica, CancellationToken cancellationToken) =>
+        Waiter.UntilAsync(async () =>
+        {
+            var health = await InspectAsync(cancellationToken).ConfigureAwait(false);
+            return health.Find(replica.Name)!.Healthy && health.LeaderId is not null && health.QuorumReadSucceeded;
+        }, Options.ReadyTimeout, cancellationToken);
 
     /// <summary>
     /// Waits until the load balancer's own health check sends traffic to <paramref name="replica"/>

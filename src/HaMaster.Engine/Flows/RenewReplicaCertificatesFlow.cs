@@ -25,8 +25,11 @@ public sealed class RenewReplicaCertificatesFlow : Flow
             new("stop", "Stop its processes cleanly", ct => session.Provider.StopReplicaAsync(session.State, replica, graceful: true, ct)),
             new("renew", "Write its new certificates and keys", _ => RenewAsync()),
             new("start", "Start it with them", ct => session.StartReplicaAsync(replica, StartReplicaFlow.ExistingClusterBootstrap(session.State), ct)),
+            // Back behind the cluster address only once its API is ready: the load balancer's own check
+            // may let a request through before it has seen a failure.
+            new("wait-ready", "Wait until it is healthy", ct => WaitAsync(ct, served: false)),
             new("load-balancer", "Put it back behind the cluster address", ct => session.Provider.ReconcileFrontendAsync(session.State, session.Pki.ClusterCaFile, ct)),
-            new("wait-ready", "Wait until it is healthy and served again", WaitHealthyAsync),
+            new("wait-served", "Wait until the load balancer serves it", ct => WaitAsync(ct, served: true)),
         ];
     }
 
@@ -52,11 +55,15 @@ public sealed class RenewReplicaCertificatesFlow : Flow
     }
 
     /// <summary>The health gate between replicas: the next one is not touched until this one serves again.</summary>
-    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
+    private async Task WaitAsync(CancellationToken cancellationToken, bool served)
     {
-        if (!await Session.WaitHealthyAndServedAsync(_replica, cancellationToken).ConfigureAwait(false))
+        var timeout = Session.Options.ReadyTimeout;
+        var holds = served
+            ? await Session.WaitServedAsync(_replica, timeout, cancellationToken).ConfigureAwait(false)
+            : await Session.WaitHealthyAsync(_replica, cancellationToken).ConfigureAwait(false);
+        if (!holds)
             throw new HaException(ErrorIds.ReplicaNotReady,
-                $"Replica '{_replica.Name}' was not healthy and served by the load balancer within {Session.Options.ReadyTimeout.TotalSeconds:0} s after its certificates were renewed; the other replicas were not touched.",
+                $"Replica '{_replica.Name}' was not {(served ? "served by the load balancer" : "healthy")} within {timeout.TotalSeconds:0} s after its certificates were renewed; the other replicas were not touched.",
                 $"See its Problems with Get-MasterReplica -Cluster {Session.Name} -Name {_replica.Name}; Update-HaCertificate -Cluster {Session.Name} runs the renewal again.",
                 _replica.Name);
     }

@@ -54,7 +54,8 @@ public sealed class StartReplicaFlow : Flow
         var state = Session.State;
         var runtimes = await Task.WhenAll(state.Replicas.Select(r => Session.Provider.InspectAsync(state, r, cancellationToken))).ConfigureAwait(false);
         if (runtimes.Count(r => r.Status == ReplicaStatus.Running) < Quorum.Of(state.ActiveReplicas.Count())) return;
-        if (!await Session.WaitHealthyAndServedAsync(_replica, cancellationToken).ConfigureAwait(false))
+        if (!await Session.WaitHealthyAsync(_replica, cancellationToken).ConfigureAwait(false)
+            || !await Session.WaitServedAsync(_replica, Session.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false))
             Session.Observer.Warning($"{_replica.Name} runs but was not healthy and served by the load balancer within {Session.Options.ReadyTimeout.TotalSeconds:0} s; its Problems say why.");
     }
 }
