@@ -87,9 +87,31 @@ public sealed class EtcdReadinessProbe : IDisposable
         return new TimedResult(result, startedAt);
     }
 
+    /// <summary>
+    /// A read cut by a leadership change ("leader changed", as while HaMaster hands leadership on before
+    /// it stops a replica) is asked again within the same second: the cluster did not stop serving, and
+    /// reporting not-ready would make the load balancer fail requests for nothing.
+    /// </summary>
     private async Task<ReadinessResult> QuorumReadAsync()
     {
         using var timeout = new CancellationTokenSource(ReadTimeout);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var (status, error) = await RangeAsync(timeout.Token).ConfigureAwait(false);
+            if (error is null) return ReadinessResult.Ready;
+            if (!error.Contains(LeaderChanged, StringComparison.Ordinal) || Stopwatch.GetElapsedTime(started) + RetryPause >= ReadTimeout)
+                return ReadinessResult.NotReady(status is null ? error : $"etcd: HTTP {status}: {error}");
+            await Task.Delay(RetryPause, timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    private const string LeaderChanged = "leader changed";
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>One linearizable range read: no error, or the HTTP status (null when the answer was not an error status) and etcd's message.</summary>
+    private async Task<(int? Status, string? Error)> RangeAsync(CancellationToken cancellationToken)
+    {
         // No "serializable" field: etcd serves the range linearizably, which needs a quorum.
         string body = JsonSerializer.Serialize(new { key = Convert.ToBase64String(Encoding.UTF8.GetBytes(ProbeKey)) });
         using var request = new HttpRequestMessage(HttpMethod.Post, rangeUri)
@@ -98,13 +120,13 @@ public sealed class EtcdReadinessProbe : IDisposable
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        using HttpResponseMessage response = await httpClient.SendAsync(request, timeout.Token).ConfigureAwait(false);
-        string responseBody = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+        using HttpResponseMessage response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        string responseBody = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            return ReadinessResult.NotReady($"etcd: HTTP {(int)response.StatusCode}: {ExtractErrorMessage(responseBody)}");
+            return ((int)response.StatusCode, ExtractErrorMessage(responseBody));
         if (!LooksLikeRangeResponse(responseBody))
-            return ReadinessResult.NotReady("etcd: unexpected range response");
-        return ReadinessResult.Ready;
+            return (null, "etcd: unexpected range response");
+        return (null, null);
     }
 
     private static bool LooksLikeRangeResponse(string body)
