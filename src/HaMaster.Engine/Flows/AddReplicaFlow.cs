@@ -1,4 +1,3 @@
-using System.Net;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Health;
@@ -141,7 +140,7 @@ public sealed class AddReplicaFlow : Flow
 
     private Task IssueCertificatesAsync()
     {
-        Session.Pki.IssueReplica(Replica.Name, IPAddress.Parse(Replica.InternalAddress), IPAddress.Parse(Session.State.Address), DateTimeOffset.UtcNow, Session.State.CertificateValidity);
+        Session.IssueCertificates(Replica);
         return Task.CompletedTask;
     }
 

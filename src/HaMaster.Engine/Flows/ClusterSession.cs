@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
@@ -43,6 +44,10 @@ public sealed class ClusterSession : IDisposable
     public string Name => State.Name;
 
     public IEtcdGateway Etcd => _etcd ??= Provider.OpenEtcd(State, Pki.LoadEtcdCredentials(), Record);
+
+    /// <summary>Issues <paramref name="replica"/>'s API and etcd certificates, with new keys, valid for the cluster's certificate validity.</summary>
+    public void IssueCertificates(ReplicaRecord replica) =>
+        Pki.IssueReplica(replica.Name, IPAddress.Parse(replica.InternalAddress), IPAddress.Parse(State.Address), DateTimeOffset.UtcNow, State.CertificateValidity);
 
     /// <summary>Makes the next etcd call load the module's client certificate again (after it was renewed).</summary>
     public void ReopenEtcd()

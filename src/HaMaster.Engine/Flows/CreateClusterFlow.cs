@@ -1,4 +1,3 @@
-using System.Net;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Model;
@@ -56,7 +55,7 @@ public sealed class CreateClusterFlow : Flow
     private Task IssueCertificatesAsync()
     {
         Session.Pki.CreateAuthorities(Session.Name, DateTimeOffset.UtcNow, Session.State.CertificateValidity);
-        Session.Pki.IssueReplica(_first.Name, IPAddress.Parse(_first.InternalAddress), IPAddress.Parse(Session.State.Address), DateTimeOffset.UtcNow, Session.State.CertificateValidity);
+        Session.IssueCertificates(_first);
         return Task.CompletedTask;
     }
 

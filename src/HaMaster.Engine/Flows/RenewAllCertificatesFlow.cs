@@ -1,4 +1,3 @@
-using System.Net;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
 
@@ -37,10 +36,9 @@ public sealed class RenewAllCertificatesFlow : Flow
 
     private Task RenewAllAsync()
     {
-        var now = DateTimeOffset.UtcNow;
         foreach (var replica in Session.State.Replicas)
-            Session.Pki.IssueReplica(replica.Name, IPAddress.Parse(replica.InternalAddress), IPAddress.Parse(Session.State.Address), now, Session.State.CertificateValidity);
-        Session.Pki.RenewEtcdClient(now, Session.State.CertificateValidity);
+            Session.IssueCertificates(replica);
+        Session.Pki.RenewEtcdClient(DateTimeOffset.UtcNow, Session.State.CertificateValidity);
         Session.ReopenEtcd();
         return Task.CompletedTask;
     }

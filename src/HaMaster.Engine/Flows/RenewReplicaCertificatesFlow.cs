@@ -1,4 +1,3 @@
-using System.Net;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
 
@@ -49,8 +48,7 @@ public sealed class RenewReplicaCertificatesFlow : Flow
 
     private Task RenewAsync()
     {
-        Session.Pki.IssueReplica(_replica.Name, IPAddress.Parse(_replica.InternalAddress), IPAddress.Parse(Session.State.Address),
-            DateTimeOffset.UtcNow, Session.State.CertificateValidity);
+        Session.IssueCertificates(_replica);
         return Task.CompletedTask;
     }
 
