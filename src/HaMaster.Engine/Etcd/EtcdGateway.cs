@@ -26,6 +26,8 @@ public sealed class EtcdGateway : IEtcdGateway
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    private static readonly (TimeSpan Initial, TimeSpan Max) ReconnectBackoff = (TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+
     public Task<IReadOnlyList<EtcdMemberInfo>> ListMembersAsync(string endpoint, CancellationToken cancellationToken) =>
         CallAsync(endpoint, "member list", cancellationToken, async (client, deadline) =>
         {
@@ -154,6 +156,10 @@ public sealed class EtcdGateway : IEtcdGateway
         {
             options.Credentials = ChannelCredentials.SecureSsl;
             options.HttpHandler = handler;
+            // A member restarted by a flow must be seen as soon as it listens: with gRPC's default
+            // back-off (1 s, growing to 2 min) a call fails at once until the next attempt is due.
+            options.InitialReconnectBackoff = ReconnectBackoff.Initial;
+            options.MaxReconnectBackoff = ReconnectBackoff.Max;
         });
     }
 
