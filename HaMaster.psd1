@@ -31,6 +31,7 @@
         'Export-HaKubeConfig'
         'Get-HaCertificate'
         'Update-HaCertificate'
+        'Optimize-HaCluster'
     )
     AliasesToExport      = @('Replace-MasterReplica')
     FunctionsToExport    = @()

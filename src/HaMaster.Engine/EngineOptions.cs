@@ -37,6 +37,9 @@ public sealed record EngineOptions
     /// <summary>How long streaming one etcd snapshot into a backup may take.</summary>
     public TimeSpan BackupTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long defragmenting one etcd member may take (it answers nothing meanwhile).</summary>
+    public TimeSpan DefragmentTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Runs just before each flow step, after the journal names it: by default the fault drills'
     /// pause (<see cref="Flows.DrillPause"/>); tests interrupt flows there.

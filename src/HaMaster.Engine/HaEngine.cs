@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using HaMaster.Engine.Backups;
 using HaMaster.Engine.Errors;
+using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Flows;
 using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
@@ -45,6 +46,7 @@ public sealed partial class HaEngine
         ResourceNames.ValidateClusterName(request.Name);
         var certificateValidity = request.CertificateValidity ?? ClusterState.DefaultCertificateValidity;
         ClusterPki.CheckLeafValidity(certificateValidity);
+        EtcdQuota.Check(request.EtcdQuotaBytes);
         var provider = _providers(request.Provider);
         provider.CheckPrerequisites();
         var zone = request.Zone ?? provider.DefaultZone;
@@ -79,6 +81,7 @@ public sealed partial class HaEngine
                 EtcdClusterToken = $"{request.Name}-{Guid.NewGuid():N}",
                 BackupRetention = request.BackupRetention,
                 CertificateValidity = certificateValidity,
+                EtcdQuotaBytes = request.EtcdQuotaBytes,
                 ProviderData = providerData,
             };
             using var session = new ClusterSession(state, _store, provider, _observer, progress, _options, _openApiProbe);

@@ -11,4 +11,5 @@ public sealed record NewClusterRequest(
     bool MultiZone = false,
     bool EtcdQuorumReads = false,
     int BackupRetention = ClusterState.DefaultBackupRetention,
-    TimeSpan? CertificateValidity = null);
+    TimeSpan? CertificateValidity = null,
+    long EtcdQuotaBytes = Etcd.EtcdQuota.DefaultBytes);

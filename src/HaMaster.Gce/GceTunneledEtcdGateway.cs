@@ -57,6 +57,18 @@ public sealed class GceTunneledEtcdGateway(EtcdCredentials credentials, Func<str
     public async Task<long> SnapshotAsync(string endpoint, Stream destination, TimeSpan timeout, CancellationToken cancellationToken) =>
         await (await RouteAsync(endpoint, cancellationToken).ConfigureAwait(false)).SnapshotAsync(endpoint, destination, timeout, cancellationToken).ConfigureAwait(false);
 
+    public async Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(string endpoint, CancellationToken cancellationToken) =>
+        await (await RouteAsync(endpoint, cancellationToken).ConfigureAwait(false)).ListAlarmsAsync(endpoint, cancellationToken).ConfigureAwait(false);
+
+    public async Task DisarmAlarmAsync(string endpoint, EtcdAlarm alarm, CancellationToken cancellationToken) =>
+        await (await RouteAsync(endpoint, cancellationToken).ConfigureAwait(false)).DisarmAlarmAsync(endpoint, alarm, cancellationToken).ConfigureAwait(false);
+
+    public async Task CompactAsync(string endpoint, long revision, CancellationToken cancellationToken) =>
+        await (await RouteAsync(endpoint, cancellationToken).ConfigureAwait(false)).CompactAsync(endpoint, revision, cancellationToken).ConfigureAwait(false);
+
+    public async Task DefragmentAsync(string endpoint, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await (await RouteAsync(endpoint, cancellationToken).ConfigureAwait(false)).DefragmentAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
+
     private async Task<EtcdGateway> RouteAsync(string endpoint, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);

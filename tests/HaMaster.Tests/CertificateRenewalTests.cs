@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net.Security;
-using HaMaster.Engine.Certificates;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Pki;
 using HaMaster.TestSupport;
@@ -13,9 +10,6 @@ namespace HaMaster.Tests;
 /// </summary>
 public sealed class CertificateRenewalTests : IDisposable
 {
-    /// <summary>Generous on purpose: a probe or write counts as failed when it is refused or errs, not when a loaded machine is slow.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
-
     private readonly PowerShellSession _ps = new();
 
     private string Pki(string cluster) => Path.Combine(_ps.Home, "clusters", cluster, "pki");
@@ -31,8 +25,8 @@ public sealed class CertificateRenewalTests : IDisposable
         var endpoints = _ps.Get<MasterReplica>("Get-MasterReplica rn").Select(r => $"https://{r.InternalAddress}:2379").ToList();
 
         using var stop = new CancellationTokenSource();
-        var probing = ProbeAsync(cluster.Endpoint, Pki("rn"), stop.Token);
-        var writing = WriteAsync(endpoints, Pki("rn"), stop.Token);
+        var probing = AvailabilityClient.ProbeAsync(cluster.Endpoint, Pki("rn"), stop.Token);
+        var writing = AvailabilityClient.WriteAsync(endpoints, Pki("rn"), "/renewal/", stop.Token);
         var renewal = _ps.Run("Update-HaCertificate -Cluster rn -Confirm:$false", throwOnError: true);
         await Task.Delay(500); // a last few probes and writes against the renewed cluster
         stop.Cancel();
@@ -88,70 +82,6 @@ public sealed class CertificateRenewalTests : IDisposable
         Assert.All(_ps.Get<MasterReplica>("Get-MasterReplica ex"), r => Assert.True(r.Healthy, string.Join("; ", r.Problems)));
         using (var etcd = new EtcdGateway(new ClusterPki(Pki("ex")).LoadEtcdCredentials()))
             Assert.Equal("yes", await etcd.GetAsync($"https://{replica.InternalAddress}:2379", "/expiry/kept", CancellationToken.None));
-    }
-
-    /// <summary>A new TLS connection to the cluster address every 20 ms, GET /readyz; returns how many ran and the ones that failed.</summary>
-    private static async Task<(int Count, List<string> Failed)> ProbeAsync(string endpoint, string pki, CancellationToken stop)
-    {
-        var ca = new ClusterPki(pki).LoadClusterCa();
-        var failed = new List<string>();
-        var count = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            var tick = Task.Delay(20);
-            using (var handler = new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero, SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustValidation.CallbackTrusting(ca) } })
-            using (var http = new HttpClient(handler) { Timeout = Patience })
-            {
-                try
-                {
-                    var response = await http.GetAsync($"{endpoint}/readyz", CancellationToken.None);
-                    if (!response.IsSuccessStatusCode) failed.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    failed.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {e.GetBaseException().Message}");
-                }
-            }
-            count++;
-            await tick;
-        }
-        return (count, failed);
-    }
-
-    /// <summary>A put every 20 ms, tried on each member in turn until one acknowledges; a write fails when none did within the patience.</summary>
-    private static async Task<(List<string> Written, List<string> Failed)> WriteAsync(IReadOnlyList<string> endpoints, string pki, CancellationToken stop)
-    {
-        using var etcd = new EtcdGateway(new ClusterPki(pki).LoadEtcdCredentials()) { RequestTimeout = TimeSpan.FromSeconds(1) };
-        var written = new List<string>();
-        var failed = new List<string>();
-        var preferred = 0;
-        for (var i = 0; !stop.IsCancellationRequested; i++)
-        {
-            var tick = Task.Delay(20);
-            var key = $"/renewal/{i:D5}";
-            var clock = Stopwatch.StartNew();
-            string? error = null;
-            for (var attempt = 0; ; attempt++)
-            {
-                var endpoint = endpoints[(preferred + attempt) % endpoints.Count];
-                try
-                {
-                    await etcd.PutAsync(endpoint, key, key, CancellationToken.None);
-                    preferred = (preferred + attempt) % endpoints.Count;
-                    written.Add(key);
-                    error = null;
-                    break;
-                }
-                catch (EtcdRequestException e)
-                {
-                    error = e.Message;
-                    if (clock.Elapsed > Patience) break;
-                }
-            }
-            if (error is not null) failed.Add($"{key}: {error}");
-            await tick;
-        }
-        return (written, failed);
     }
 
     public void Dispose() => _ps.Dispose();

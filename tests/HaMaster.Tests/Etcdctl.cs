@@ -21,4 +21,16 @@ public static class Etcdctl
         Assert.True(etcdctl.ExitCode == 0, $"etcdctl {string.Join(' ', list)} failed: {error}");
         return output.Result;
     }
+
+    /// <summary>Runs etcdctl against one replica's member, with that replica's own etcd certificate from the state folder in <paramref name="home"/>.</summary>
+    public static string At(string home, string cluster, MasterReplica replica, params string[] command)
+    {
+        var pki = Path.Combine(home, "clusters", cluster, "pki");
+        var own = Path.Combine(pki, "replicas", replica.Name);
+        return Run([
+            $"--endpoints=https://{replica.InternalAddress}:2379", $"--cacert={Path.Combine(pki, "etcd-ca.crt")}",
+            $"--cert={Path.Combine(own, "etcd.crt")}", $"--key={Path.Combine(own, "etcd.key")}", "--command-timeout=20s",
+            .. command,
+        ]);
+    }
 }

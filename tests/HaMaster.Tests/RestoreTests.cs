@@ -170,19 +170,7 @@ public sealed class RestoreTests : IDisposable
     private List<string> Keys(string cluster, MasterReplica replica, string prefix = "/restore/") =>
         EtcdctlAt(cluster, replica, "get", prefix, "--prefix", "--keys-only").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>etcd's own client, with the replica's etcd certificate, against the replica's member.</summary>
-    private string EtcdctlAt(string cluster, MasterReplica replica, params string[] command)
-    {
-        var pki = Path.Combine(_ps.Home, "clusters", cluster, "pki");
-        var own = Path.Combine(pki, "replicas", replica.Name);
-        var arguments = new List<string>
-        {
-            $"--endpoints=https://{replica.InternalAddress}:2379", $"--cacert={Path.Combine(pki, "etcd-ca.crt")}",
-            $"--cert={Path.Combine(own, "etcd.crt")}", $"--key={Path.Combine(own, "etcd.key")}", "--command-timeout=20s",
-        };
-        arguments.AddRange(command);
-        return Etcdctl.Run(arguments);
-    }
+    private string EtcdctlAt(string cluster, MasterReplica replica, params string[] command) => Etcdctl.At(_ps.Home, cluster, replica, command);
 
     public void Dispose() => _ps.Dispose();
 }

@@ -65,7 +65,7 @@ public sealed partial class ViewTests
     private static readonly HaCluster DegradedCluster = new()
     {
         Name = "quickstart", Provider = "Local", Zone = "local-a", Address = "127.6.0.1", Endpoint = "https://127.6.0.1:6443",
-        ReplicaCount = 3, HealthyReplicaCount = 1, FaultTolerance = 0, LoadBalancer = Haproxy, MultiZone = true,
+        ReplicaCount = 3, HealthyReplicaCount = 1, FaultTolerance = 0, LoadBalancer = Haproxy, MultiZone = true, EtcdQuotaBytes = 8_589_934_592,
         EtcdQuorumReads = true, Status = "Degraded",
         Problems =
         [
@@ -80,21 +80,29 @@ public sealed partial class ViewTests
     {
         Name = "demo", Provider = "Gce", Project = "hamaster-demo", Region = "us-central1", Zone = "us-central1-a",
         Address = "34.123.45.67", Endpoint = "https://34.123.45.67:443", ReplicaCount = 1, HealthyReplicaCount = 1,
-        Status = "Healthy", CreatedAt = Created,
+        Status = "Healthy", CreatedAt = Created, EtcdQuotaBytes = 2_147_483_648,
     };
 
     private static readonly EtcdMember LeaderMember = new()
     {
         Cluster = "quickstart", Id = "8e9e05c52164694d", Name = "quickstart-master",
         PeerUrls = ["https://127.6.0.11:2380"], ClientUrls = ["https://127.6.0.11:2379"],
-        IsLeader = true, RaftIndex = 10452, DbSize = 20480, Healthy = true,
+        IsLeader = true, RaftIndex = 10452, DbSize = 26_214_400, DbSizeInUse = 20_971_520, Fragmentation = 0.2, Healthy = true,
+    };
+
+    private static readonly EtcdMember FullMember = new()
+    {
+        Cluster = "quickstart", Id = "0c7a3f29e6b14d58", Name = "quickstart-master-7d3",
+        PeerUrls = ["https://127.6.0.15:2380"], ClientUrls = ["https://127.6.0.15:2379"],
+        RaftIndex = 10452, DbSize = 2_147_483_648, DbSizeInUse = 1_879_048_192, Fragmentation = 0.125, Alarms = ["NOSPACE"], Healthy = false,
+        Problem = "alarm NOSPACE: the database reached the quota of 2 GiB; delete what is not needed, then run Optimize-HaCluster -Cluster quickstart",
     };
 
     private static readonly EtcdMember LearnerMember = new()
     {
         Cluster = "quickstart", Id = "91bc3c398fb3c146", Name = "quickstart-master-9c0",
         PeerUrls = ["https://127.6.0.13:2380"], ClientUrls = ["https://127.6.0.13:2379", "https://127.0.0.1:23790"],
-        IsLearner = true, RaftIndex = 10440, DbSize = 16384, Healthy = false, Problem = "learner, not yet promoted",
+        IsLearner = true, RaftIndex = 10440, DbSize = 20_971_520, DbSizeInUse = 20_971_520, Fragmentation = 0, Healthy = false, Problem = "learner, not yet promoted",
     };
 
     private static readonly EtcdMember SilentMember = new()
@@ -139,6 +147,17 @@ public sealed partial class ViewTests
         Path = "/home/ops/.hamaster/clusters/quickstart/pki/replicas/quickstart-master-9c0/apiserver.crt",
     };
 
+    private static readonly EtcdDefragmentation Defragmented = new()
+    {
+        Cluster = "quickstart", Member = "quickstart-master-7d3", DbSizeBefore = 2_147_483_648, DbSizeAfter = 104_857_600,
+        Duration = TimeSpan.FromSeconds(2.4), AlarmsCleared = ["NOSPACE"],
+    };
+
+    private static readonly EtcdDefragmentation Compacted = new()
+    {
+        Cluster = "quickstart", Member = "quickstart-master", DbSizeBefore = 26_214_400, DbSizeAfter = 20_971_520, Duration = TimeSpan.FromSeconds(0.4),
+    };
+
     /// <summary>One object of each output type, for the list views.</summary>
     private static readonly IReadOnlyDictionary<Type, object> OneOfEach = new Dictionary<Type, object>
     {
@@ -151,6 +170,7 @@ public sealed partial class ViewTests
         [typeof(HaClusterRestore)] = LossyRestore,
         [typeof(HaKubeConfig)] = Credential,
         [typeof(HaCertificate)] = ApiCertificate,
+        [typeof(EtcdDefragmentation)] = Defragmented,
     };
 
     /// <summary>Every public type of the HaMaster namespace: the objects the cmdlets emit.</summary>
@@ -202,13 +222,29 @@ public sealed partial class ViewTests
     [Fact]
     public void The_etcd_member_table_shows_roles_and_problems()
     {
-        AssertRendered([LeaderMember, LearnerMember, SilentMember, NeverStartedMember], """
-            Id               Name                   Role     Healthy RaftIndex PeerUrls                   Problem
-            --               ----                   ----     ------- --------- --------                   -------
-            8e9e05c52164694d quickstart-master      Leader   True        10452 https://127.6.0.11:2380
-            91bc3c398fb3c146 quickstart-master-9c0  Learner  False       10440 https://127.6.0.13:2380    learner, not yet promoted
-            5a1b9c0d2e3f4a5b quickstart-master-2f1  Follower False             https://127.6.0.12:2380    does not answer
-            c3d4e5f60718293a                        Learner  False             https://127.6.0.14:2380    added but never started
+        AssertRendered([LeaderMember, LearnerMember, SilentMember, NeverStartedMember, FullMember], """
+            Id               Name                   Role     Healthy RaftIndex  DbSizeMB  Free Problem
+            --               ----                   ----     ------- ---------  --------  ---- -------
+            8e9e05c52164694d quickstart-master      Leader   True        10452      25.0   20%
+            91bc3c398fb3c146 quickstart-master-9c0  Learner  False       10440      20.0    0% learner, not yet promoted
+            5a1b9c0d2e3f4a5b quickstart-master-2f1  Follower False                             does not answer
+            c3d4e5f60718293a                        Learner  False                             added but never started
+            0c7a3f29e6b14d58 quickstart-master-7d3  Follower False       10452   2,048.0   12% alarm NOSPACE: the database
+                                                                                               reached the quota of 2 GiB;
+                                                                                               delete what is not needed,
+                                                                                               then run Optimize-HaCluster
+                                                                                               -Cluster quickstart
+            """);
+    }
+
+    [Fact]
+    public void The_defragmentation_table_shows_the_space_each_member_gave_back()
+    {
+        AssertRendered([Compacted, Defragmented], """
+            Cluster          Member                  BeforeMB   AfterMB ReclaimedMB Seconds AlarmsCleared
+            -------          ------                  --------   ------- ----------- ------- -------------
+            quickstart       quickstart-master           25.0      20.0         5.0     0.4
+            quickstart       quickstart-master-7d3    2,048.0     100.0     1,948.0     2.4 NOSPACE
             """);
     }
 
@@ -272,6 +308,7 @@ public sealed partial class ViewTests
             FaultTolerance       : 0
             LoadBalancer         : quickstart-haproxy (127.6.0.1, 1/3 backends up)
             EtcdQuorumReads      : True
+            EtcdQuotaBytes       : 8589934592
             CreatedAt            : 2024-05-01 10:00:00Z
             CertificatesExpireAt : 2025-05-01 10:00:00Z
 
@@ -291,22 +328,35 @@ public sealed partial class ViewTests
             FaultTolerance       : 0
             LoadBalancer         : (none)
             EtcdQuorumReads      : False
+            EtcdQuotaBytes       : 2147483648
             CreatedAt            : 2024-05-01 10:00:00Z
             CertificatesExpireAt :
             """);
         AssertRendered([LearnerMember], listView: true, expected: """
-            Cluster    : quickstart
-            Id         : 91bc3c398fb3c146
-            Name       : quickstart-master-9c0
-            IsLeader   : False
-            IsLearner  : True
-            Healthy    : False
-            Problem    : learner, not yet promoted
-            PeerUrls   : https://127.6.0.13:2380
-            ClientUrls : https://127.6.0.13:2379
-                         https://127.0.0.1:23790
-            RaftIndex  : 10440
-            DbSize     : 16384
+            Cluster       : quickstart
+            Id            : 91bc3c398fb3c146
+            Name          : quickstart-master-9c0
+            IsLeader      : False
+            IsLearner     : True
+            Healthy       : False
+            Problem       : learner, not yet promoted
+            PeerUrls      : https://127.6.0.13:2380
+            ClientUrls    : https://127.6.0.13:2379
+                            https://127.0.0.1:23790
+            RaftIndex     : 10440
+            DbSize        : 20971520
+            DbSizeInUse   : 20971520
+            Fragmentation : 0
+            Alarms        :
+            """);
+        AssertRendered([Defragmented], listView: true, expected: """
+            Cluster        : quickstart
+            Member         : quickstart-master-7d3
+            DbSizeBefore   : 2147483648
+            DbSizeAfter    : 104857600
+            ReclaimedBytes : 2042626048
+            Duration       : 00:00:02.4000000
+            AlarmsCleared  : NOSPACE
             """);
         AssertRendered([Haproxy], listView: true, expected: """
             Cluster  : quickstart

@@ -45,6 +45,7 @@ public static class ErrorCatalog
         new(ErrorIds.BackupOfAnotherCluster, HaErrorCategory.InvalidOperation, "The backup was taken of another cluster; restoring it needs -Force (its data holds the other cluster's keys and objects)."),
         new(ErrorIds.NoRestoreSource, HaErrorCategory.ObjectNotFound, "Restore-HaCluster found nothing to restore from: no replica's etcd answers and the cluster has no verified backup."),
         new(ErrorIds.InvalidCertificateValidity, HaErrorCategory.InvalidArgument, "A certificate validity (-ValidFor) is not positive or would outlive the cluster's certificate authority."),
+        new(ErrorIds.InvalidEtcdQuota, HaErrorCategory.InvalidArgument, "An etcd backend quota (-EtcdQuotaBytes) is below 16 MiB or above 8 GiB."),
         new(ErrorIds.KubeConfigInvalid, HaErrorCategory.InvalidData, "The kubeconfig file to merge into is not valid YAML or not shaped like a kubeconfig; it was left untouched."),
         new(ErrorIds.KubeConfigNotWritable, HaErrorCategory.WriteError, "The kubeconfig file cannot be read or written (a folder in the way, no permission, a lock file left behind); it was left untouched."),
         new(ErrorIds.OperationTimedOut, HaErrorCategory.OperationTimeout, "A component did not answer in time."),

@@ -42,6 +42,7 @@ public static class ErrorIds
     public const string NoRestoreSource = "NoRestoreSource";
     public const string InvalidCertificateValidity = "InvalidCertificateValidity";
     public const string KubeConfigInvalid = "KubeConfigInvalid";
+    public const string InvalidEtcdQuota = "InvalidEtcdQuota";
     public const string KubeConfigNotWritable = "KubeConfigNotWritable";
     public const string OperationTimedOut = "OperationTimedOut";
     public const string UnexpectedError = "UnexpectedError";

@@ -22,12 +22,13 @@ public static class EtcdCommandLine
         string PeerUrl,
         string InitialCluster,
         bool NewCluster,
-        string ClusterToken)
+        string ClusterToken,
+        long QuotaBytes)
     {
         /// <summary>A member that listens for clients on its own address only (the Local provider).</summary>
         public static Member For(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap) => new(
             replica.Name, [replica.ClientUrl], replica.ClientUrl, replica.PeerUrl,
-            bootstrap.InitialClusterFlag, bootstrap.NewCluster, cluster.EtcdClusterToken);
+            bootstrap.InitialClusterFlag, bootstrap.NewCluster, cluster.EtcdClusterToken, cluster.EtcdQuotaBytes);
     }
 
     public static IReadOnlyList<string> Arguments(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, Paths paths) =>
@@ -57,6 +58,7 @@ public static class EtcdCommandLine
         // working leader with a higher term (etcd 3.5's default; 3.4 needs it said).
         "--pre-vote=true",
         "--snapshot-count=10000",
+        $"--quota-backend-bytes={member.QuotaBytes}",
         "--experimental-initial-corrupt-check=true",
         "--logger=zap",
         "--log-outputs=stderr",

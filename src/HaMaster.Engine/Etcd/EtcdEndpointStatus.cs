@@ -5,4 +5,7 @@ public sealed record EtcdEndpointStatus(ulong MemberId, ulong LeaderId, ulong Ra
 {
     /// <summary>The store revision the member has applied (answered without quorum, so a survivor can tell how fresh its data is).</summary>
     public long Revision { get; init; }
+
+    /// <summary>The part of <see cref="DbSize"/> that holds data; the rest is free pages only a defragmentation gives back to the disk.</summary>
+    public long DbSizeInUse { get; init; }
 }

@@ -41,7 +41,7 @@ public sealed class EtcdGateway : IEtcdGateway
         CallAsync(endpoint, "status", cancellationToken, async (client, deadline) =>
         {
             var s = await client.StatusAsync(new StatusRequest(), deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new EtcdEndpointStatus(s.Header.MemberId, s.Leader, s.RaftIndex, s.RaftTerm, s.DbSize, s.IsLearner, s.Version, s.Errors.ToList()) { Revision = s.Header.Revision };
+            return new EtcdEndpointStatus(s.Header.MemberId, s.Leader, s.RaftIndex, s.RaftTerm, s.DbSize, s.IsLearner, s.Version, s.Errors.ToList()) { Revision = s.Header.Revision, DbSizeInUse = s.DbSizeInUse };
         });
 
     public Task QuorumReadAsync(string endpoint, CancellationToken cancellationToken) =>
@@ -122,22 +122,61 @@ public sealed class EtcdGateway : IEtcdGateway
         return revision;
     }
 
-    private async Task<T> CallAsync<T>(string endpoint, string operation, CancellationToken cancellationToken, Func<EtcdClient, DateTime, Task<T>> call)
+    public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(string endpoint, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "alarm list", cancellationToken, async (client, deadline) =>
+        {
+            var response = await client.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<EtcdAlarm>)response.Alarms.Select(a => new EtcdAlarm(a.MemberID, a.Alarm.ToString().ToUpperInvariant())).ToList();
+        });
+
+    public Task DisarmAlarmAsync(string endpoint, EtcdAlarm alarm, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "alarm disarm", cancellationToken, async (client, deadline) =>
+        {
+            var request = new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Deactivate, MemberID = alarm.MemberId, Alarm = Enum.Parse<AlarmType>(alarm.Type, ignoreCase: true) };
+            await client.AlarmAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task CompactAsync(string endpoint, long revision, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "compact", cancellationToken, async (client, deadline) =>
+        {
+            try
+            {
+                await client.CompactAsync(new CompactionRequest { Revision = revision, Physical = true }, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.Status.Detail.Contains("required revision has been compacted", StringComparison.Ordinal))
+            {
+            }
+            return true;
+        }, CompactTimeout);
+
+    public Task DefragmentAsync(string endpoint, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync(endpoint, "defragment", cancellationToken, async (client, deadline) =>
+        {
+            await client.DefragmentAsync(new DefragmentRequest(), deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }, timeout);
+
+    /// <summary>A physical compaction waits until the database has dropped the old revisions: longer than a plain request.</summary>
+    private static readonly TimeSpan CompactTimeout = TimeSpan.FromMinutes(2);
+
+    private async Task<T> CallAsync<T>(string endpoint, string operation, CancellationToken cancellationToken, Func<EtcdClient, DateTime, Task<T>> call, TimeSpan? timeout = null)
     {
         var client = _clients.GetOrAdd(endpoint, Connect);
+        var patience = timeout ?? RequestTimeout;
         try
         {
-            return await call(client, DateTime.UtcNow + RequestTimeout).ConfigureAwait(false);
+            return await call(client, DateTime.UtcNow + patience).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
         {
-            var reason = e.StatusCode == StatusCode.DeadlineExceeded ? $"no answer within {RequestTimeout.TotalSeconds:0.#} s" : e.Status.Detail;
+            var reason = e.StatusCode == StatusCode.DeadlineExceeded ? $"no answer within {patience.TotalSeconds:0.#} s" : e.Status.Detail;
             throw new EtcdRequestException(endpoint, operation, reason, e);
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // gRPC reports some connection timeouts as a bare cancellation: that is "no answer", not a user's Ctrl+C.
-            throw new EtcdRequestException(endpoint, operation, $"no answer within {RequestTimeout.TotalSeconds:0.#} s", e);
+            throw new EtcdRequestException(endpoint, operation, $"no answer within {patience.TotalSeconds:0.#} s", e);
         }
     }
 

@@ -22,4 +22,14 @@ public interface IEtcdGateway : IDisposable
     /// (ending in its own SHA-256); returns the store revision the snapshot holds at least.
     /// </summary>
     Task<long> SnapshotAsync(string endpoint, Stream destination, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>Every alarm raised in the cluster (one list for all members).</summary>
+    Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(string endpoint, CancellationToken cancellationToken);
+    Task DisarmAlarmAsync(string endpoint, EtcdAlarm alarm, CancellationToken cancellationToken);
+    /// <summary>
+    /// Drops the history of every key before <paramref name="revision"/> and waits until the database
+    /// has let go of it; a revision compacted already is not an error.
+    /// </summary>
+    Task CompactAsync(string endpoint, long revision, CancellationToken cancellationToken);
+    /// <summary>Rewrites the member's database without its free pages. The member answers nothing else until it is done.</summary>
+    Task DefragmentAsync(string endpoint, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -35,6 +35,7 @@ public static class Recovery
             OperationKind.RenewCertificates => pending.Replica is null
                 ? new RenewAllCertificatesFlow(session)
                 : RenewReplicaCertificatesFlow.Interrupted(session, pending.Replica),
+            OperationKind.Defragment => DefragmentMemberFlow.Interrupted(session, pending.Replica),
             _ => throw new InvalidOperationException($"Unknown pending operation {pending.Kind}."),
         };
         await FlowRunner.ResolveInterruptedAsync(flow, pending, session, cancellationToken).ConfigureAwait(false);

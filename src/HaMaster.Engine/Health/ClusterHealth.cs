@@ -15,6 +15,12 @@ public sealed record ClusterHealth(
     LoadBalancer? LoadBalancer,
     IReadOnlyList<HaCertificate>? Certificates = null)
 {
+    /// <summary>etcd's alarms (NOSPACE, CORRUPT), one list for the whole cluster.</summary>
+    public IReadOnlyList<EtcdAlarm> Alarms { get; init; } = [];
+
+    /// <summary>The replica whose etcd member has <paramref name="memberId"/>, by name, else the id as etcd shows it.</summary>
+    public string MemberName(ulong memberId) => Replicas.FirstOrDefault(r => r.MemberId == memberId)?.Replica.Name ?? memberId.ToString("x16");
+
     public int Voters => Members?.Count(m => !m.IsLearner) ?? State.ActiveReplicas.Count();
 
     public int HealthyVoters => Replicas.Count(r => r.Healthy && r.IsVoter);
@@ -61,6 +67,11 @@ public sealed record ClusterHealth(
                 foreach (var backend in lb.Backends.Where(b => !b.Healthy && Find(b.Replica)?.Healthy == true))
                     problems.Add($"load balancer backend {backend.Replica} is {backend.State}");
             }
+            var noSpace = Alarms.Where(a => a.Type == EtcdAlarm.NoSpace).Select(a => MemberName(a.MemberId)).ToList();
+            if (noSpace.Count > 0)
+                problems.Add($"etcd alarm NOSPACE on {string.Join(", ", noSpace)}: the database reached its quota of {EtcdQuota.Describe(State.EtcdQuotaBytes)} and the cluster takes no writes; delete what is not needed, then run Optimize-HaCluster -Cluster {State.Name}");
+            foreach (var alarm in Alarms.Where(a => a.Type != EtcdAlarm.NoSpace && Replicas.All(r => r.MemberId != a.MemberId)))
+                problems.Add($"etcd alarm {alarm.Type} on member {alarm.MemberId:x16}, which belongs to no replica");
             if (Certificates is not null && CertificateInventory.ExpiryProblem(State.Name, Certificates) is { } expiry)
                 problems.Add(expiry);
             if (State.Pending is { } pending)

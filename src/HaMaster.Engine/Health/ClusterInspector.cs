@@ -53,10 +53,31 @@ public sealed class ClusterInspector
             {
             }
         }
+        var alarms = await AlarmsAsync(answering.Select(r => statusTasks[r.Name].Result.Status!).ToList(), answering, cancellationToken).ConfigureAwait(false);
 
         var clusterWide = leaderId == 0 || !quorumRead;
-        var replicas = state.Replicas.Select(r => Assess(r, runtimes[r.Name], statusTasks[r.Name].Result, apiTasks[r.Name].Result, members, leaderId, clusterWide)).ToList();
-        return new ClusterHealth(state, replicas, members, leaderId == 0 ? null : leaderId, quorumRead, loadBalancerTask.Result);
+        var replicas = state.Replicas.Select(r => Assess(state, r, runtimes[r.Name], statusTasks[r.Name].Result, apiTasks[r.Name].Result, members, leaderId, clusterWide, alarms)).ToList();
+        return new ClusterHealth(state, replicas, members, leaderId == 0 ? null : leaderId, quorumRead, loadBalancerTask.Result) { Alarms = alarms };
+    }
+
+    /// <summary>
+    /// etcd's alarms, asked for only when a member's status lists one among its errors: a healthy
+    /// cluster costs no extra round trip.
+    /// </summary>
+    private async Task<IReadOnlyList<EtcdAlarm>> AlarmsAsync(IReadOnlyList<EtcdEndpointStatus> statuses, IReadOnlyList<ReplicaRecord> answering, CancellationToken cancellationToken)
+    {
+        if (!statuses.Any(s => s.Errors.Any(e => e.Contains("alarm:", StringComparison.Ordinal)))) return [];
+        foreach (var voter in answering)
+        {
+            try
+            {
+                return await _etcd.ListAlarmsAsync(voter.ClientUrl, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EtcdRequestException)
+            {
+            }
+        }
+        return [];
     }
 
     private async Task<(EtcdEndpointStatus? Status, string? Problem)> TryStatusAsync(ReplicaRecord replica, ReplicaRuntime runtime, CancellationToken cancellationToken)
@@ -80,8 +101,10 @@ public sealed class ClusterInspector
     /// </summary>
     /// <param name="clusterWide">etcd has no leader or no quorum read succeeded: an API server that answers
     /// "not ready" says so for the cluster, not for itself.</param>
-    private static ReplicaHealth Assess(ReplicaRecord replica, ReplicaRuntime runtime, (EtcdEndpointStatus? Status, string? Problem) etcd,
-        string? apiProblem, IReadOnlyList<EtcdMemberInfo>? members, ulong leaderId, bool clusterWide)
+    /// <param name="alarms">etcd's alarms: a member's CORRUPT is its replica's own fault (replacing it fixes it);
+    /// NOSPACE stops writes on the whole cluster and is the cluster's problem.</param>
+    private static ReplicaHealth Assess(ClusterState state, ReplicaRecord replica, ReplicaRuntime runtime, (EtcdEndpointStatus? Status, string? Problem) etcd,
+        string? apiProblem, IReadOnlyList<EtcdMemberInfo>? members, ulong leaderId, bool clusterWide, IReadOnlyList<EtcdAlarm> alarms)
     {
         var problems = new List<string>(runtime.Problems);
         var member = members?.FirstOrDefault(m => m.PeerUrls.Contains(replica.PeerUrl));
@@ -107,6 +130,9 @@ public sealed class ClusterInspector
         {
             role = etcd.Status.MemberId == leaderId ? EtcdRole.Leader : EtcdRole.Follower;
         }
+
+        if (memberId is { } id && alarms.Any(a => a.MemberId == id && a.Type == EtcdAlarm.Corrupt))
+            problems.Add($"etcd alarm CORRUPT: its data differs from the other members'; replace it with Repair-MasterReplica -Cluster {state.Name} -Name {replica.Name}");
 
         // A component the provider saw down is already among its problems.
         var ownApiProblem = apiProblem is not null && !(clusterWide && apiProblem.StartsWith(ApiProbe.AnsweredNotReady, StringComparison.Ordinal));

@@ -1,3 +1,5 @@
+using HaMaster.Engine.Etcd;
+
 namespace HaMaster.Engine.Model;
 
 /// <summary>The persisted description of one cluster. Live health is never stored here.</summary>
@@ -24,6 +26,8 @@ public sealed class ClusterState
     /// <summary>How long every leaf certificate of the cluster is valid (absent from older state files: a year).</summary>
     public TimeSpan CertificateValidity { get; init; } = DefaultCertificateValidity;
     public static readonly TimeSpan DefaultCertificateValidity = TimeSpan.FromDays(365);
+    /// <summary>etcd's backend quota in bytes (absent from older state files: the default, taken by each member when it next starts).</summary>
+    public long EtcdQuotaBytes { get; init; } = EtcdQuota.DefaultBytes;
     public List<ReplicaRecord> Replicas { get; init; } = new();
     public PendingOperation? Pending { get; set; }
     /// <summary>Provider-specific bookkeeping, such as the loopback block on the Local provider.</summary>

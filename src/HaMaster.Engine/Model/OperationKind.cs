@@ -8,4 +8,5 @@ public enum OperationKind
     RemoveCluster,
     RestoreCluster,
     RenewCertificates,
+    Defragment,
 }

@@ -99,18 +99,30 @@ public static class SafetyRules
     /// quorum and every replica healthy, or one more replica down would cost the quorum. A cluster
     /// whose certificates have expired is down for exactly that reason, hence the -Force advice.
     /// </summary>
-    public static void CheckCertificateRenewal(MembershipView view)
+    public static void CheckCertificateRenewal(MembershipView view) => RequireOneAtATimeSafe(view,
+        "renew the certificates of",
+        "Each replica is out of service while it is renewed",
+        $"If its certificates have expired (Get-HaCertificate -Cluster {view.Cluster}), renew them all at once with Update-HaCertificate -Cluster {view.Cluster} -Force; otherwise: ",
+        $", or renew all at once with Update-HaCertificate -Cluster {view.Cluster} -Force");
+
+    /// <summary>
+    /// Defragmenting takes each member out of service in turn (an etcd member answers nothing while it
+    /// defragments): the same rule as a renewal, without a way around it.
+    /// </summary>
+    public static void CheckOptimize(MembershipView view) => RequireOneAtATimeSafe(view,
+        "optimize the etcd database of", "Each member answers nothing while it is defragmented", "", "");
+
+    private static void RequireOneAtATimeSafe(MembershipView view, string doing, string outOfService, string quorumAdvice, string unhealthyAdvice)
     {
         if (!view.QuorumReadSucceeded)
             throw new HaException(ErrorIds.ClusterUnhealthy,
-                $"Cannot renew the certificates of cluster '{view.Cluster}' one replica at a time: it has no etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy).",
-                $"If its certificates have expired (Get-HaCertificate -Cluster {view.Cluster}), renew them all at once with Update-HaCertificate -Cluster {view.Cluster} -Force; otherwise: "
-                + QuorumRecoveryAction(view.Cluster, view.Voters, view.Replicas.Count(r => r.Voter && !r.DataLost)), view.Cluster);
+                $"Cannot {doing} cluster '{view.Cluster}' one replica at a time: it has no etcd quorum ({view.HealthyVoters} of {view.Voters} voters healthy).",
+                quorumAdvice + QuorumRecoveryAction(view.Cluster, view.Voters, view.Replicas.Count(r => r.Voter && !r.DataLost)), view.Cluster);
         var unhealthy = view.Replicas.Where(r => !r.Healthy).ToList();
         if (unhealthy.Count > 0)
             throw new HaException(ErrorIds.ClusterUnhealthy,
-                $"Cannot renew the certificates of cluster '{view.Cluster}': {Describe(unhealthy)}. Each replica is out of service while it is renewed, so another one down could cost the quorum.",
-                $"Start or replace the unhealthy replica first (Get-MasterReplica -Cluster {view.Cluster} | Where Unhealthy | Replace-MasterReplica), or renew all at once with Update-HaCertificate -Cluster {view.Cluster} -Force.",
+                $"Cannot {doing} cluster '{view.Cluster}': {Describe(unhealthy)}. {outOfService}, so another one down could cost the quorum.",
+                $"Start or replace the unhealthy replica first (Get-MasterReplica -Cluster {view.Cluster} | Where Unhealthy | Replace-MasterReplica){unhealthyAdvice}.",
                 view.Cluster);
     }
 

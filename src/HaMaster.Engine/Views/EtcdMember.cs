@@ -12,7 +12,14 @@ public sealed class EtcdMember
     public bool IsLearner { get; init; }
     public bool IsLeader { get; init; }
     public ulong? RaftIndex { get; init; }
+    /// <summary>The size of the member's database file, in bytes.</summary>
     public long? DbSize { get; init; }
+    /// <summary>The part of <see cref="DbSize"/> that holds data; the rest is free pages that Optimize-HaCluster gives back.</summary>
+    public long? DbSizeInUse { get; init; }
+    /// <summary>The share of the database file that is free pages, from 0 to 1 (Optimize-HaCluster brings it near 0).</summary>
+    public double? Fragmentation { get; init; }
+    /// <summary>The alarms this member raised (NOSPACE, CORRUPT); Problem says what clears them.</summary>
+    public IReadOnlyList<string> Alarms { get; init; } = Array.Empty<string>();
     public bool Healthy { get; init; }
     public string? Problem { get; init; }
 

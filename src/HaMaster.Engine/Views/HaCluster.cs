@@ -19,6 +19,8 @@ public sealed class HaCluster
     public LoadBalancer? LoadBalancer { get; init; }
     public bool MultiZone { get; init; }
     public bool EtcdQuorumReads { get; init; }
+    /// <summary>etcd's backend quota (New-HaCluster -EtcdQuotaBytes): a member's database that reaches it raises NOSPACE.</summary>
+    public long EtcdQuotaBytes { get; init; }
     public required string Status { get; init; }
     /// <summary>Why the cluster is not Healthy, in words.</summary>
     public IReadOnlyList<string> Problems { get; init; } = Array.Empty<string>();

@@ -1,3 +1,4 @@
+using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Pki;
@@ -25,6 +26,7 @@ public static class ViewMapper
             LoadBalancer = health.LoadBalancer,
             MultiZone = state.MultiZone,
             EtcdQuorumReads = state.EtcdQuorumReads,
+            EtcdQuotaBytes = state.EtcdQuotaBytes,
             Status = health.Status.ToString(),
             Problems = health.Problems,
             CreatedAt = state.CreatedAt,
@@ -70,10 +72,12 @@ public static class ViewMapper
         {
             var replica = health.Replicas.FirstOrDefault(r => m.PeerUrls.Contains(r.Replica.PeerUrl));
             var status = replica?.EtcdStatus;
+            var alarms = health.Alarms.Where(a => a.MemberId == m.Id).Select(a => a.Type).ToList();
             string? problem = !m.IsStarted ? "added but never started"
                 : status is null ? "does not answer"
                 : m.IsLearner ? "learner, not yet promoted"
                 : replica is null ? "belongs to no replica"
+                : alarms.Count > 0 ? AlarmProblem(health.State, alarms, replica.Replica.Name)
                 : null;
             return new EtcdMember
             {
@@ -86,9 +90,17 @@ public static class ViewMapper
                 IsLeader = health.LeaderId == m.Id,
                 RaftIndex = status?.RaftIndex,
                 DbSize = status?.DbSize,
+                DbSizeInUse = status?.DbSizeInUse,
+                Fragmentation = status is { DbSize: > 0 } ? Math.Round((double)(status.DbSize - status.DbSizeInUse) / status.DbSize, 3) : null,
+                Alarms = alarms,
                 Healthy = problem is null,
                 Problem = problem,
             };
         }).ToList();
     }
+
+    private static string AlarmProblem(ClusterState state, IReadOnlyList<string> alarms, string replica) =>
+        alarms.Contains(EtcdAlarm.Corrupt)
+            ? $"alarm CORRUPT: its data differs from the other members'; replace it with Repair-MasterReplica -Cluster {state.Name} -Name {replica}"
+            : $"alarm {string.Join(", ", alarms)}: the database reached the quota of {EtcdQuota.Describe(state.EtcdQuotaBytes)}; delete what is not needed, then run Optimize-HaCluster -Cluster {state.Name}";
 }

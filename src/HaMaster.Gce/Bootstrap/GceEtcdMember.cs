@@ -29,7 +29,8 @@ public static class GceEtcdMember
         PeerUrl(spec.InternalAddress),
         string.Join(",", spec.EtcdInitialCluster.Select(m => $"{m.Key}={m.Value}")),
         spec.EtcdNewCluster,
-        spec.EtcdClusterToken);
+        spec.EtcdClusterToken,
+        spec.EtcdQuotaBytes);
 
     public static IReadOnlyList<string> Arguments(ReplicaBootstrapSpec spec) => EtcdCommandLine.Arguments(Member(spec), Paths);
 }

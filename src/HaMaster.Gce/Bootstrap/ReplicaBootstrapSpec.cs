@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Providers;
 
@@ -28,6 +29,7 @@ public sealed partial record ReplicaBootstrapSpec
     /// <summary>True for the member that founds the cluster (<c>new</c>); false for one that joins (<c>existing</c>).</summary>
     public required bool EtcdNewCluster { get; init; }
     public required string EtcdClusterToken { get; init; }
+    public long EtcdQuotaBytes { get; init; } = EtcdQuota.DefaultBytes;
     /// <summary>kube-up's ENABLE_ETCD_QUORUM_READ. Every supported kube-apiserver reads with quorum; see <see cref="KubernetesRelease.EtcdQuorumReadFlagRemoved"/>.</summary>
     public bool EnableEtcdQuorumReads { get; init; }
     public string ServiceClusterIpRange { get; init; } = DefaultServiceClusterIpRange;
@@ -46,6 +48,7 @@ public sealed partial record ReplicaBootstrapSpec
         EtcdInitialCluster = bootstrap.InitialCluster,
         EtcdNewCluster = bootstrap.NewCluster,
         EtcdClusterToken = cluster.EtcdClusterToken,
+        EtcdQuotaBytes = cluster.EtcdQuotaBytes,
         EnableEtcdQuorumReads = cluster.EtcdQuorumReads,
     };
 
@@ -77,6 +80,7 @@ public sealed partial record ReplicaBootstrapSpec
         Require(EtcdInitialCluster!.Select(m => m.Key).Distinct(StringComparer.Ordinal).Count() == EtcdInitialCluster!.Count, "The etcd initial cluster names a member twice.");
         Require(EtcdInitialCluster!.Any(m => m.Key == ReplicaName && m.Value == GceEtcdMember.PeerUrl(InternalAddress)),
             $"The etcd initial cluster must contain this replica as {ReplicaName}={GceEtcdMember.PeerUrl(InternalAddress)}.");
+        Require(EtcdQuotaBytes is >= EtcdQuota.MinBytes and <= EtcdQuota.MaxBytes, $"The etcd quota {EtcdQuotaBytes} is outside {EtcdQuota.MinBytes} to {EtcdQuota.MaxBytes} bytes.");
         RequireCidr(ServiceClusterIpRange);
     }
 

@@ -98,6 +98,12 @@ public sealed class NewHaClusterCommand : HaCmdlet
     public TimeSpan CertificateValidity { get; set; } = Engine.Model.ClusterState.DefaultCertificateValidity;
 
     /// <summary>
+    /// The etcd backend quota in bytes, such as 2GB: a database that reaches it raises etcd's NOSPACE alarm and the cluster takes no more writes (reads and deletes still work) instead of filling the disk; Optimize-HaCluster gives the space back and clears the alarm. Recorded on the cluster and given to every replica's etcd. Default 8GB, etcd's suggested maximum; a value below 16MB or above 8GB fails with the error InvalidEtcdQuota before anything is created.
+    /// </summary>
+    [Parameter]
+    public long EtcdQuotaBytes { get; set; } = Engine.Etcd.EtcdQuota.DefaultBytes;
+
+    /// <summary>
     /// How this machine reaches the replicas of a Gce cluster; recorded on the cluster. External (the default, for a machine outside the VPC): etcd through an SSH tunnel to each replica's public address with a key HaMaster generates (the VMs' host keys are read from their guest attributes), and API servers at their public addresses, their certificates checked for the replica's internal address. Internal (for a machine inside the VPC): etcd and API servers at the replicas' internal addresses. Applies to -Provider Gce only.
     /// </summary>
     [Parameter]
@@ -148,7 +154,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
         Engine.Naming.ResourceNames.ValidateClusterName(Name);
         if (!ShouldProcess(Name, $"Create {Provider} HA cluster"))
             return;
-        var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads, BackupRetention, CertificateValidity);
+        var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads, BackupRetention, CertificateValidity, EtcdQuotaBytes);
         WriteObject(Run((engine, token) => engine.NewClusterAsync(request, token)));
     });
 

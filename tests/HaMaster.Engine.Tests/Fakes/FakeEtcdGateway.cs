@@ -19,7 +19,12 @@ public sealed class FakeEtcdGateway(FakeWorld world) : IEtcdGateway
             world.UnansweredStatusRequests--;
             throw Refused(endpoint, "status", "no answer within 3 s");
         }
-        return Task.FromResult(new EtcdEndpointStatus(member.Id, world.LeaderId, 10, 2, 4096, member.IsLearner, "3.4.23", []) { Revision = world.Keys.Count + 1 });
+        var errors = world.Alarms.Select(a => $"memberID:{a.MemberId} alarm:{a.Type} ").ToList();
+        return Task.FromResult(new EtcdEndpointStatus(member.Id, world.LeaderId, 10, 2, member.DbSize, member.IsLearner, "3.4.23", errors)
+        {
+            Revision = world.Keys.Count + 1,
+            DbSizeInUse = member.DbSizeInUse,
+        });
     }
 
     public Task QuorumReadAsync(string endpoint, CancellationToken cancellationToken)
@@ -94,6 +99,37 @@ public sealed class FakeEtcdGateway(FakeWorld world) : IEtcdGateway
         destination.Write(database);
         destination.Write(System.Security.Cryptography.SHA256.HashData(database));
         return Task.FromResult((long)world.Keys.Count + 1);
+    }
+
+    public Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        Answering(endpoint, "alarm list");
+        return Task.FromResult<IReadOnlyList<EtcdAlarm>>(world.Alarms.ToList());
+    }
+
+    public Task DisarmAlarmAsync(string endpoint, EtcdAlarm alarm, CancellationToken cancellationToken)
+    {
+        world.Record($"alarm-disarm {alarm.Type} {alarm.MemberId:x}");
+        WithQuorum(endpoint, "alarm disarm");
+        world.Alarms.Remove(alarm);
+        return Task.CompletedTask;
+    }
+
+    public Task CompactAsync(string endpoint, long revision, CancellationToken cancellationToken)
+    {
+        world.Record($"compact {revision}");
+        WithQuorum(endpoint, "compact");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Records whether the member was behind the cluster address while it blocked.</summary>
+    public Task DefragmentAsync(string endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var member = Answering(endpoint, "defragment");
+        var leader = member.Id == world.LeaderId ? " leader" : "";
+        world.Record($"defragment {member.Name}{(world.Frontend.Contains(member.Name) ? " served" : "")}{leader}");
+        member.DbSize = member.DbSizeInUse;
+        return Task.CompletedTask;
     }
 
     private FakeMember Answering(string endpoint, string operation)

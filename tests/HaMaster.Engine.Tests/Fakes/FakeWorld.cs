@@ -21,6 +21,9 @@ public sealed class FakeWorld
     public Dictionary<string, string> Keys { get; private set; } = new(StringComparer.Ordinal);
     public List<string> Calls { get; } = [];
 
+    /// <summary>etcd's alarm list, one for the whole cluster.</summary>
+    public List<EtcdAlarm> Alarms { get; private set; } = [];
+
     /// <summary>How many status requests still go unanswered, as from members behind a slow link.</summary>
     public int UnansweredStatusRequests { get; set; }
 
@@ -36,6 +39,7 @@ public sealed class FakeWorld
         AddressReserved = AddressReserved,
         PreferredLeader = PreferredLeader,
         Keys = new Dictionary<string, string>(Keys),
+        Alarms = [.. Alarms],
     };
 
     /// <summary>Puts the world back as <paramref name="snapshot"/> saw it (what a killed command left).</summary>
@@ -49,6 +53,7 @@ public sealed class FakeWorld
         AddressReserved = copy.AddressReserved;
         PreferredLeader = copy.PreferredLeader;
         Keys = copy.Keys;
+        Alarms = copy.Alarms;
     }
 
     public void Record(string call)
@@ -99,6 +104,9 @@ public sealed record FakeMember(ulong Id, string PeerUrl)
     /// <summary>Empty until the member has started, as in etcd's member list.</summary>
     public string Name { get; set; } = "";
     public bool IsLearner { get; set; }
+    /// <summary>The database file's size, and the part of it that holds data; a defragmentation makes them equal.</summary>
+    public long DbSize { get; set; } = 4096;
+    public long DbSizeInUse { get; set; } = 4096;
 
     public EtcdMemberInfo ToInfo() => new(Id, Name, [PeerUrl], Name.Length == 0 ? [] : [PeerUrl.Replace(":2380", ":2379", StringComparison.Ordinal)], IsLearner);
 }

@@ -52,6 +52,19 @@ public sealed class InterruptedFlowTests : IDisposable
     /// <summary>A restore's own steps, then the steps of the first replica it adds back: fencing is its point of no return.</summary>
     public static TheoryData<string> RestoreSteps => new() { "fence", "restore-data", "remove-others", "start", "frontend", "add-back", "member-add", "promote", "load-balancer" };
 
+    /// <summary>Optimize's own steps and those of the first member it defragments: each member's drain is its point of no return.</summary>
+    public static TheoryData<string> OptimizeSteps => new() { "compact", "drain", "move-leader", "load-balancer", "wait-served", "disarm" };
+
+    [Theory]
+    [MemberData(nameof(OptimizeSteps))]
+    public async Task An_optimize_killed_before_a_step_leaves_every_replica_served_once_resolved(string step)
+    {
+        await ThreeReplicasAsync();
+        await KillAsync(step, engine => engine.OptimizeAsync(Cluster, CancellationToken.None));
+        await ResolveAsync();
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 3);
+    }
+
     [Theory]
     [MemberData(nameof(RestoreSteps))]
     public async Task A_restore_killed_before_a_step_is_finished_by_the_next_command_from_that_step(string step)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using HaMaster.Engine.Model;
 using HaMaster.Engine.Pki;
 using HaMaster.Engine.State;
 using HaMaster.Gce.Bootstrap;
@@ -37,6 +38,18 @@ public sealed class StartupScriptTests : IDisposable
         }
         var lint = await ExternalProgram.RunAsync("/usr/bin/shellcheck", ["-S", "warning", "-s", "bash", .. files], TimeSpan.FromSeconds(60));
         Assert.True(lint.ExitCode == 0, $"shellcheck -S warning: {lint.Describe()}");
+    }
+
+    [Fact]
+    public void The_etcd_unit_takes_the_backend_quota_recorded_on_the_cluster()
+    {
+        var cluster = ThreeReplicaCluster.LocalCluster();
+        var recorded = new ClusterState { Name = cluster.Name, Zone = cluster.Zone, Address = cluster.Address, EtcdClusterToken = cluster.EtcdClusterToken, Replicas = cluster.Replicas, EtcdQuotaBytes = 64L * 1024 * 1024 };
+        var spec = ReplicaBootstrapSpec.For(recorded, recorded.Replicas[0], ThreeReplicaCluster.LocalBootstrap(recorded, 0));
+
+        var flags = ExecStart(Heredoc(StartupScript.Render(spec), StartupScript.EtcdUnitName));
+
+        Assert.Contains("--quota-backend-bytes=67108864", flags);
     }
 
     [Theory]

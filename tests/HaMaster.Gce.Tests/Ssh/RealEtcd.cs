@@ -39,7 +39,7 @@ internal sealed class RealEtcd : IDisposable
         var files = pki.IssueReplica(name, IPAddress.Parse(address), IPAddress.Parse(address), now);
 
         var member = new EtcdCommandLine.Member(name, [$"https://{address}:2379"], $"https://{address}:2379", $"https://{address}:2380",
-            $"{name}=https://{address}:2380", NewCluster: true, ClusterToken: "tunnel-test");
+            $"{name}=https://{address}:2380", NewCluster: true, ClusterToken: "tunnel-test", QuotaBytes: EtcdQuota.DefaultBytes);
         var arguments = EtcdCommandLine.Arguments(member, new EtcdCommandLine.Paths(Path.Combine(folder, "etcd-data"), files.EtcdCertificate, files.EtcdKey, files.EtcdCa));
         var process = new BackgroundProcess(Program, arguments);
         var etcd = new RealEtcd(address, pki, process);
