@@ -83,6 +83,7 @@ var order = new (string Name, Action Run)[]
     ("backup", scenarios.Backups),
     ("restore", scenarios.Restore),
     ("credentials", scenarios.Credentials),
+    ("maintenance", scenarios.Maintenance),
 };
 foreach (var (name, run) in order)
 {

@@ -46,6 +46,7 @@ public sealed class ClusterModel
         StepKind.Stop => PredictStop(Find(step.Replica!), step.Force),
         StepKind.Start => Expectation.Allowed,
         StepKind.Repair => PredictRepair(Find(step.Replica!), step.Force),
+        StepKind.Optimize => PredictOptimize(),
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
 
@@ -93,6 +94,13 @@ public sealed class ClusterModel
         if (!removal.IsAllowed) return removal;
         return _replicas.Any(r => r != target && !IsHealthy(r)) ? Expectation.Refused(ErrorIds.ClusterUnhealthy) : Expectation.Allowed;
     }
+
+    /// <summary>
+    /// §10.5: each member is out of service while it defragments, so every replica must be healthy
+    /// (which a cluster without quorum never is here). Optimizing changes no replica.
+    /// </summary>
+    private Expectation PredictOptimize() =>
+        HealthyCount < Count ? Expectation.Refused(ErrorIds.ClusterUnhealthy) : Expectation.Allowed;
 
     private int HealthyAfterRemoving(ModelReplica target) => HealthyCount - (IsHealthy(target) ? 1 : 0);
 

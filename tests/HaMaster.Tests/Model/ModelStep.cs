@@ -10,6 +10,7 @@ public sealed record ModelStep(StepKind Kind, string? Replica = null, bool Force
         StepKind.Stop => $"Stop-MasterReplica -Cluster {cluster} -Name {Replica}{Switch("Graceful", Graceful)}{Switch("Force", Force)}",
         StepKind.Start => $"Start-MasterReplica -Cluster {cluster} -Name {Replica}",
         StepKind.Repair => $"Repair-MasterReplica -Cluster {cluster} -Name {Replica}{Switch("Force", Force)}",
+        StepKind.Optimize => $"Optimize-HaCluster -Cluster {cluster}",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };
 

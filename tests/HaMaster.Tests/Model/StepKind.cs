@@ -8,4 +8,5 @@ public enum StepKind
     Stop,
     Start,
     Repair,
+    Optimize,
 }
