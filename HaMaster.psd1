@@ -32,6 +32,7 @@
         'Get-HaCertificate'
         'Update-HaCertificate'
         'Optimize-HaCluster'
+        'Update-HaCluster'
     )
     AliasesToExport      = @('Replace-MasterReplica')
     FunctionsToExport    = @()

@@ -1,9 +1,10 @@
 using HaMaster.Engine.Flows;
 using HaMaster.Engine.Safety;
+using HaMaster.Engine.Views;
 
 namespace HaMaster.Engine;
 
-/// <summary>etcd maintenance (docs/design.md §10.5).</summary>
+/// <summary>Rolling updates and etcd maintenance (docs/design.md §10.4, §10.5).</summary>
 public sealed partial class HaEngine
 {
     /// <summary>
@@ -21,5 +22,22 @@ public sealed partial class HaEngine
             var flow = new OptimizeClusterFlow(session, health);
             await flow.RunAsync(cancellationToken).ConfigureAwait(false);
             return flow.Results;
+        }, cancellationToken);
+
+    /// <summary>The replicas a rollout of <paramref name="cluster"/> would replace, as -WhatIf lists them.</summary>
+    public IReadOnlyList<string> RolloutPlan(string cluster) => _store.Load(cluster).Replicas.Select(r => r.Name).ToList();
+
+    /// <summary>
+    /// Replaces every replica with a new one made with the current settings, one at a time and surge
+    /// first (<see cref="RolloutFlow"/>). Needs every replica healthy; returns the replicas after.
+    /// </summary>
+    public Task<IReadOnlyList<MasterReplica>> RolloutAsync(string cluster, CancellationToken cancellationToken) =>
+        ChangeAsync(cluster, "Update-HaCluster", async session =>
+        {
+            var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+            SafetyRules.CheckRollout(MembershipView.From(health));
+            await new RolloutFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
+            WarnIfEven(session);
+            return ViewMapper.ToReplicas(await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false));
         }, cancellationToken);
 }

@@ -43,26 +43,32 @@ public static class AvailabilityClient
         return (count, failed);
     }
 
-    /// <summary>A put every 20 ms, tried on each member in turn until one acknowledges; a write fails when none did within the patience.</summary>
+    /// <summary>
+    /// A put every 20 ms, tried on each member in turn until one acknowledges; a write fails when none
+    /// did within the patience. Every half second the member list is read again, so that members
+    /// added meanwhile (a rollout's replacements) are written to once the first ones are gone.
+    /// </summary>
     public static async Task<(List<string> Written, List<string> Failed)> WriteAsync(IReadOnlyList<string> endpoints, string pki, string prefix, CancellationToken stop)
     {
         using var etcd = new EtcdGateway(new ClusterPki(pki).LoadEtcdCredentials()) { RequestTimeout = TimeSpan.FromSeconds(1) };
+        var members = endpoints.ToList();
         var written = new List<string>();
         var failed = new List<string>();
         var preferred = 0;
         for (var i = 0; !stop.IsCancellationRequested; i++)
         {
             var tick = Task.Delay(20);
+            if (i % 25 == 0) members = await CurrentMembersAsync(etcd, members, members[preferred % members.Count]);
             var key = $"{prefix}{i:D5}";
             var clock = Stopwatch.StartNew();
             string? error = null;
             for (var attempt = 0; ; attempt++)
             {
-                var endpoint = endpoints[(preferred + attempt) % endpoints.Count];
+                var endpoint = members[(preferred + attempt) % members.Count];
                 try
                 {
                     await etcd.PutAsync(endpoint, key, key, CancellationToken.None);
-                    preferred = (preferred + attempt) % endpoints.Count;
+                    preferred = (preferred + attempt) % members.Count;
                     written.Add(key);
                     error = null;
                     break;
@@ -77,5 +83,19 @@ public static class AvailabilityClient
             await tick;
         }
         return (written, failed);
+    }
+
+    /// <summary>The client URLs of every started member, as <paramref name="asked"/> lists them; those known before when it does not answer.</summary>
+    private static async Task<List<string>> CurrentMembersAsync(EtcdGateway etcd, List<string> known, string asked)
+    {
+        try
+        {
+            var listed = (await etcd.ListMembersAsync(asked, CancellationToken.None)).SelectMany(m => m.ClientUrls).ToList();
+            return listed.Count > 0 ? listed : known;
+        }
+        catch (EtcdRequestException)
+        {
+            return known;
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class ModuleTests : IDisposable
         Assert.Equal(new Version(7, 4), manifest.PowerShellVersion);
         var module = _ps.Get<PSModuleInfo>("Get-Module HaMaster").Single();
         Assert.Equal(
-            ["Add-MasterReplica", "Backup-HaCluster", "Export-HaKubeConfig", "Get-EtcdMember", "Get-HaCertificate", "Get-HaCluster", "Get-HaClusterBackup", "Get-MasterReplica", "New-HaCluster", "Optimize-HaCluster", "Remove-HaCluster", "Remove-HaClusterBackup", "Remove-MasterReplica", "Repair-MasterReplica", "Restore-HaCluster", "Start-MasterReplica", "Stop-MasterReplica", "Update-HaCertificate"],
+            ["Add-MasterReplica", "Backup-HaCluster", "Export-HaKubeConfig", "Get-EtcdMember", "Get-HaCertificate", "Get-HaCluster", "Get-HaClusterBackup", "Get-MasterReplica", "New-HaCluster", "Optimize-HaCluster", "Remove-HaCluster", "Remove-HaClusterBackup", "Remove-MasterReplica", "Repair-MasterReplica", "Restore-HaCluster", "Start-MasterReplica", "Stop-MasterReplica", "Update-HaCertificate", "Update-HaCluster"],
             module.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
         Assert.Equal(["Replace-MasterReplica"], module.ExportedAliases.Keys);
     }
@@ -37,7 +37,7 @@ public sealed class ModuleTests : IDisposable
     public void Every_cmdlet_declares_its_output_and_every_mutation_supports_WhatIf()
     {
         var cmdlets = typeof(HaCmdlet).Assembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null).ToList();
-        Assert.Equal(18, cmdlets.Count);
+        Assert.Equal(19, cmdlets.Count);
         foreach (var type in cmdlets)
         {
             Assert.NotEmpty(type.GetCustomAttributes<OutputTypeAttribute>());

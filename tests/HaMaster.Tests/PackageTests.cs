@@ -79,7 +79,7 @@ public sealed class PackageTests(GalleryPackageFixture package) : IClassFixture<
         var tags = Field("tags").Split(' ');
         foreach (var tag in new[] { "Kubernetes", "etcd", "PSModule", "PSEdition_Core", "PSIncludes_Cmdlet", "PSCmdlet_New-HaCluster", "PSCommand_New-HaCluster", "PSCmdlet_Get-EtcdMember", "PSCommand_Replace-MasterReplica" })
             Assert.Contains(tag, tags);
-        Assert.Equal(18, tags.Count(t => t.StartsWith("PSCmdlet_")));
+        Assert.Equal(19, tags.Count(t => t.StartsWith("PSCmdlet_")));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class PackageTests(GalleryPackageFixture package) : IClassFixture<
         Assert.Contains("license: https://github.com/hamaster/hamaster/blob/main/LICENSE", output);
         Assert.Contains("notes: True", output);
         Assert.Contains("author: HaMaster contributors", output);
-        Assert.Contains("commands: Add-MasterReplica,Backup-HaCluster,Export-HaKubeConfig,Get-EtcdMember,Get-HaCertificate,Get-HaCluster,Get-HaClusterBackup,Get-MasterReplica,New-HaCluster,Optimize-HaCluster,Remove-HaCluster,Remove-HaClusterBackup,Remove-MasterReplica,Repair-MasterReplica,Replace-MasterReplica,Restore-HaCluster,Start-MasterReplica,Stop-MasterReplica,Update-HaCertificate", output);
+        Assert.Contains("commands: Add-MasterReplica,Backup-HaCluster,Export-HaKubeConfig,Get-EtcdMember,Get-HaCertificate,Get-HaCluster,Get-HaClusterBackup,Get-MasterReplica,New-HaCluster,Optimize-HaCluster,Remove-HaCluster,Remove-HaClusterBackup,Remove-MasterReplica,Repair-MasterReplica,Replace-MasterReplica,Restore-HaCluster,Start-MasterReplica,Stop-MasterReplica,Update-HaCertificate,Update-HaCluster", output);
         Assert.Contains($"module base: {package.Unpacked}", output);
         Assert.Contains("clusters: 0", output);
         Assert.Contains("clusters after a second import: 0", output);

@@ -95,7 +95,7 @@ public sealed partial class ViewTests
         Cluster = "quickstart", Id = "0c7a3f29e6b14d58", Name = "quickstart-master-7d3",
         PeerUrls = ["https://127.6.0.15:2380"], ClientUrls = ["https://127.6.0.15:2379"],
         RaftIndex = 10452, DbSize = 2_147_483_648, DbSizeInUse = 1_879_048_192, Fragmentation = 0.125, Alarms = ["NOSPACE"], Healthy = false,
-        Problem = "alarm NOSPACE: the database reached the quota of 2 GiB; delete what is not needed, then run Optimize-HaCluster -Cluster quickstart",
+        Problem = "etcd alarm NOSPACE: the database reached its quota of 2 GiB and the cluster takes no writes; delete what is not needed, then run Optimize-HaCluster -Cluster quickstart",
     };
 
     private static readonly EtcdMember LearnerMember = new()
@@ -229,11 +229,13 @@ public sealed partial class ViewTests
             91bc3c398fb3c146 quickstart-master-9c0  Learner  False       10440      20.0    0% learner, not yet promoted
             5a1b9c0d2e3f4a5b quickstart-master-2f1  Follower False                             does not answer
             c3d4e5f60718293a                        Learner  False                             added but never started
-            0c7a3f29e6b14d58 quickstart-master-7d3  Follower False       10452   2,048.0   12% alarm NOSPACE: the database
-                                                                                               reached the quota of 2 GiB;
-                                                                                               delete what is not needed,
-                                                                                               then run Optimize-HaCluster
-                                                                                               -Cluster quickstart
+            0c7a3f29e6b14d58 quickstart-master-7d3  Follower False       10452   2,048.0   12% etcd alarm NOSPACE: the
+                                                                                               database reached its quota of
+                                                                                               2 GiB and the cluster takes no
+                                                                                               writes; delete what is not
+                                                                                               needed, then run
+                                                                                               Optimize-HaCluster -Cluster
+                                                                                               quickstart
             """);
     }
 

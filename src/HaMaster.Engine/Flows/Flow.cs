@@ -34,6 +34,9 @@ public abstract class Flow
     /// <summary>What a restore decided before its first step, kept in its journal entry.</summary>
     public virtual RestorePlan? RestorePlan => null;
 
+    /// <summary>The replicas a rollout replaces, kept in its journal entry: the ones still there are still old.</summary>
+    public virtual IReadOnlyList<string>? Replacing => null;
+
     /// <summary>What undoing the flow does, in the words of a warning ("rolling back", "putting it back").</summary>
     public virtual string RollBackDescription => "rolling back";
 

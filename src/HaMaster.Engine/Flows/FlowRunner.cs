@@ -20,6 +20,7 @@ public static class FlowRunner
                 Kind = kind,
                 Replica = flow.ReplicaName,
                 Restore = flow.RestorePlan,
+                Replacing = flow.Replacing,
                 ProcessId = Environment.ProcessId,
                 StartedAt = DateTimeOffset.UtcNow,
                 Outer = session.State.Pending,

@@ -36,6 +36,7 @@ public static class Recovery
                 ? new RenewAllCertificatesFlow(session)
                 : RenewReplicaCertificatesFlow.Interrupted(session, pending.Replica),
             OperationKind.Defragment => DefragmentMemberFlow.Interrupted(session, pending.Replica),
+            OperationKind.Rollout => RolloutFlow.Interrupted(session, pending),
             _ => throw new InvalidOperationException($"Unknown pending operation {pending.Kind}."),
         };
         await FlowRunner.ResolveInterruptedAsync(flow, pending, session, cancellationToken).ConfigureAwait(false);

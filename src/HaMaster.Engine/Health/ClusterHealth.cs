@@ -69,7 +69,7 @@ public sealed record ClusterHealth(
             }
             var noSpace = Alarms.Where(a => a.Type == EtcdAlarm.NoSpace).Select(a => MemberName(a.MemberId)).ToList();
             if (noSpace.Count > 0)
-                problems.Add($"etcd alarm NOSPACE on {string.Join(", ", noSpace)}: the database reached its quota of {EtcdQuota.Describe(State.EtcdQuotaBytes)} and the cluster takes no writes; delete what is not needed, then run Optimize-HaCluster -Cluster {State.Name}");
+                problems.Add($"etcd alarm NOSPACE on {string.Join(", ", noSpace)}: {AlarmAdvice.NoSpace(State)}");
             foreach (var alarm in Alarms.Where(a => a.Type != EtcdAlarm.NoSpace && Replicas.All(r => r.MemberId != a.MemberId)))
                 problems.Add($"etcd alarm {alarm.Type} on member {alarm.MemberId:x16}, which belongs to no replica");
             if (Certificates is not null && CertificateInventory.ExpiryProblem(State.Name, Certificates) is { } expiry)

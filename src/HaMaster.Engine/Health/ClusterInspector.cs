@@ -132,7 +132,7 @@ public sealed class ClusterInspector
         }
 
         if (memberId is { } id && alarms.Any(a => a.MemberId == id && a.Type == EtcdAlarm.Corrupt))
-            problems.Add($"etcd alarm CORRUPT: its data differs from the other members'; replace it with Repair-MasterReplica -Cluster {state.Name} -Name {replica.Name}");
+            problems.Add(AlarmAdvice.Corrupt(state.Name, replica.Name));
 
         // A component the provider saw down is already among its problems.
         var ownApiProblem = apiProblem is not null && !(clusterWide && apiProblem.StartsWith(ApiProbe.AnsweredNotReady, StringComparison.Ordinal));

@@ -9,4 +9,5 @@ public enum OperationKind
     RestoreCluster,
     RenewCertificates,
     Defragment,
+    Rollout,
 }

@@ -14,6 +14,8 @@ public sealed class PendingOperation
     public DateTimeOffset StartedAt { get; init; }
     /// <summary>What a restore decided before its first step (its source and target), for the restore rebuilt from the journal.</summary>
     public RestorePlan? Restore { get; init; }
+    /// <summary>The replicas a rollout replaces (Update-HaCluster -Rollout): those the state still has are still to be replaced.</summary>
+    public IReadOnlyList<string>? Replacing { get; init; }
     /// <summary>
     /// The change this one runs inside (a replica added while a restore grows the cluster back): it is
     /// resumed once this one is finished or rolled back.

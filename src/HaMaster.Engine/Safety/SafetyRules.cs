@@ -101,7 +101,7 @@ public static class SafetyRules
     /// </summary>
     public static void CheckCertificateRenewal(MembershipView view) => RequireOneAtATimeSafe(view,
         "renew the certificates of",
-        "Each replica is out of service while it is renewed",
+        "Each replica is out of service while it is renewed, so another one down could cost the quorum",
         $"If its certificates have expired (Get-HaCertificate -Cluster {view.Cluster}), renew them all at once with Update-HaCertificate -Cluster {view.Cluster} -Force; otherwise: ",
         $", or renew all at once with Update-HaCertificate -Cluster {view.Cluster} -Force");
 
@@ -110,9 +110,17 @@ public static class SafetyRules
     /// defragments): the same rule as a renewal, without a way around it.
     /// </summary>
     public static void CheckOptimize(MembershipView view) => RequireOneAtATimeSafe(view,
-        "optimize the etcd database of", "Each member answers nothing while it is defragmented", "", "");
+        "optimize the etcd database of", "Each member answers nothing while it is defragmented, so another one down could cost the quorum", "", "");
 
-    private static void RequireOneAtATimeSafe(MembershipView view, string doing, string outOfService, string quorumAdvice, string unhealthyAdvice)
+    /// <summary>
+    /// A rollout adds a replica before it removes one, so quorum holds throughout, but etcd admits no
+    /// new member while a voter is down (--strict-reconfig-check): every replica must be healthy, as
+    /// Talos requires before an upgrade. Repair the unhealthy one instead; that is a replacement too.
+    /// </summary>
+    public static void CheckRollout(MembershipView view) => RequireOneAtATimeSafe(view,
+        "roll out new replicas of", "A rollout adds each replacement before it removes an old replica, and etcd admits no new member while a voter is down", "", "");
+
+    private static void RequireOneAtATimeSafe(MembershipView view, string doing, string whyAllHealthy, string quorumAdvice, string unhealthyAdvice)
     {
         if (!view.QuorumReadSucceeded)
             throw new HaException(ErrorIds.ClusterUnhealthy,
@@ -121,7 +129,7 @@ public static class SafetyRules
         var unhealthy = view.Replicas.Where(r => !r.Healthy).ToList();
         if (unhealthy.Count > 0)
             throw new HaException(ErrorIds.ClusterUnhealthy,
-                $"Cannot {doing} cluster '{view.Cluster}': {Describe(unhealthy)}. {outOfService}, so another one down could cost the quorum.",
+                $"Cannot {doing} cluster '{view.Cluster}': {Describe(unhealthy)}. {whyAllHealthy}.",
                 $"Start or replace the unhealthy replica first (Get-MasterReplica -Cluster {view.Cluster} | Where Unhealthy | Replace-MasterReplica){unhealthyAdvice}.",
                 view.Cluster);
     }

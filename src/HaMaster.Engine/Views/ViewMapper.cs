@@ -100,7 +100,5 @@ public static class ViewMapper
     }
 
     private static string AlarmProblem(ClusterState state, IReadOnlyList<string> alarms, string replica) =>
-        alarms.Contains(EtcdAlarm.Corrupt)
-            ? $"alarm CORRUPT: its data differs from the other members'; replace it with Repair-MasterReplica -Cluster {state.Name} -Name {replica}"
-            : $"alarm {string.Join(", ", alarms)}: the database reached the quota of {EtcdQuota.Describe(state.EtcdQuotaBytes)}; delete what is not needed, then run Optimize-HaCluster -Cluster {state.Name}";
+        alarms.Contains(EtcdAlarm.Corrupt) ? AlarmAdvice.Corrupt(state.Name, replica) : $"etcd alarm {string.Join(", ", alarms)}: {AlarmAdvice.NoSpace(state)}";
 }

@@ -83,6 +83,28 @@ public sealed class FlowPlanTests : IDisposable
         Assert.Same(plan, flow.RestorePlan);
     }
 
+    [Fact]
+    public void A_rollout_backs_up_first_and_never_goes_back_once_it_replaces_and_journals_what_it_replaces()
+    {
+        var session = Session(replicas: 3);
+        var flow = new RolloutFlow(session);
+        Assert.Equal(["backup", "replace"], flow.Steps.Select(s => s.Name));
+        Assert.Equal("replace", Assert.Single(flow.Steps, s => s.PointOfNoReturn).Name);
+        Assert.Equal(OperationKind.Rollout, flow.Journal);
+        Assert.Equal(session.State.Replicas.Select(r => r.Name), flow.Replacing);
+    }
+
+    [Fact]
+    public void A_defragmentation_drains_and_moves_leadership_before_the_member_blocks_and_is_served_again_last()
+    {
+        var session = Session(replicas: 3);
+        var flow = new DefragmentMemberFlow(session, session.State.Replicas[0]);
+        Assert.Equal(["drain", "move-leader", "defragment", "load-balancer", "wait-served"], flow.Steps.Select(s => s.Name));
+        Assert.Equal("drain", Assert.Single(flow.Steps, s => s.PointOfNoReturn).Name);
+        Assert.Equal(["compact", "defragment", "disarm"], new OptimizeClusterFlow(session, Health(session)).Steps.Select(s => s.Name));
+        Assert.Null(new OptimizeClusterFlow(session, Health(session)).Journal);
+    }
+
     private ClusterSession Session(int replicas)
     {
         var state = new ClusterState { Name = "plan", Zone = "local-a", Address = "127.9.9.1", CreatedAt = DateTimeOffset.UtcNow };

@@ -65,6 +65,24 @@ public sealed class InterruptedFlowTests : IDisposable
         AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 3);
     }
 
+    /// <summary>A rollout's own steps, then those of its first replacement's add and of the first old replica's removal.</summary>
+    public static TheoryData<string> RolloutSteps => new() { "backup", "replace", "record", "promote", "load-balancer", "drain", "member-remove", "delete" };
+
+    [Theory]
+    [MemberData(nameof(RolloutSteps))]
+    public async Task A_rollout_killed_before_a_step_is_finished_by_the_next_command_with_every_replica_new(string step)
+    {
+        await ThreeReplicasAsync();
+        var old = Store().Load(Cluster).Replicas.Select(r => (r.Name, r.CreatedAt)).ToList();
+
+        await KillAsync(step, engine => engine.RolloutAsync(Cluster, CancellationToken.None));
+        await ResolveAsync();
+
+        var rolledOutBeforeTheKill = step is not "backup";
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 3);
+        Assert.Equal(rolledOutBeforeTheKill ? 0 : 3, Store().Load(Cluster).Replicas.Count(r => old.Contains((r.Name, r.CreatedAt))));
+    }
+
     [Theory]
     [MemberData(nameof(RestoreSteps))]
     public async Task A_restore_killed_before_a_step_is_finished_by_the_next_command_from_that_step(string step)

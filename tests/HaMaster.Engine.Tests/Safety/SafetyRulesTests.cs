@@ -159,6 +159,22 @@ public class SafetyRulesTests
     }
 
     [Fact]
+    public void Optimizing_needs_every_replica_healthy_because_each_member_blocks_in_turn_and_has_no_force()
+    {
+        SafetyRules.CheckOptimize(Cluster(3));
+        SafetyRules.CheckOptimize(Cluster(1));
+        var degraded = Assert.Throws<HaException>(() => SafetyRules.CheckOptimize(Cluster(2, unhealthy: 1)));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, degraded.ErrorId);
+        Assert.Contains("bad0", degraded.Message);
+        Assert.Contains("answers nothing while it is defragmented", degraded.Message);
+        Assert.Contains("Replace-MasterReplica", degraded.RecommendedAction);
+        var down = Assert.Throws<HaException>(() => SafetyRules.CheckOptimize(Cluster(1, unhealthy: 2, quorumRead: false)));
+        Assert.Equal(ErrorIds.ClusterUnhealthy, down.ErrorId);
+        Assert.Contains("no etcd quorum", down.Message);
+        Assert.DoesNotContain("-Force", down.RecommendedAction + degraded.RecommendedAction);
+    }
+
+    [Fact]
     public void The_even_count_warning_counts_in_words_that_agree() =>
         Assert.Contains("which tolerate 0 failures, no more than 1 replica would.", SafetyRules.EvenCountWarning("demo", 2));
 

@@ -46,7 +46,7 @@ public sealed class ClusterModel
         StepKind.Stop => PredictStop(Find(step.Replica!), step.Force),
         StepKind.Start => Expectation.Allowed,
         StepKind.Repair => PredictRepair(Find(step.Replica!), step.Force),
-        StepKind.Optimize => PredictOptimize(),
+        StepKind.Optimize or StepKind.Rollout => PredictOneAtATime(),
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
 
@@ -96,21 +96,27 @@ public sealed class ClusterModel
     }
 
     /// <summary>
-    /// §10.5: each member is out of service while it defragments, so every replica must be healthy
-    /// (which a cluster without quorum never is here). Optimizing changes no replica.
+    /// §10.4 and §10.5: an optimize takes each member out of service in turn, and a rollout adds before
+    /// it removes while etcd admits no new member with a voter down, so both need every replica healthy
+    /// (which a cluster without quorum never is here). Optimizing changes no replica; a rollout
+    /// replaces each by a new one in its zone.
     /// </summary>
-    private Expectation PredictOptimize() =>
+    private Expectation PredictOneAtATime() =>
         HealthyCount < Count ? Expectation.Refused(ErrorIds.ClusterUnhealthy) : Expectation.Allowed;
 
     private int HealthyAfterRemoving(ModelReplica target) => HealthyCount - (IsHealthy(target) ? 1 : 0);
 
-    /// <summary>Applies a step the cluster carried out; <paramref name="newReplicas"/> are the names the cluster gave the replicas it added, in order.</summary>
-    public void Apply(ModelStep step, IReadOnlyList<string> newReplicas)
+    /// <summary>
+    /// Applies a step the cluster carried out; <paramref name="newReplicas"/> are the replicas it added,
+    /// in order (their zones are the cluster's word, used only for a rollout, whose zones the caller
+    /// checked as a whole: which old zone went to which new replica depends on which replica led).
+    /// </summary>
+    public void Apply(ModelStep step, IReadOnlyList<(string Name, string Zone)> newReplicas)
     {
         switch (step.Kind)
         {
             case StepKind.Add:
-                foreach (var name in newReplicas) _replicas.Add(new ModelReplica(name, ZoneForNewReplica(), Running: true));
+                foreach (var (name, _) in newReplicas) _replicas.Add(new ModelReplica(name, ZoneForNewReplica(), Running: true));
                 break;
             case StepKind.Remove:
                 _replicas.Remove(Find(step.Replica!));
@@ -124,7 +130,11 @@ public sealed class ClusterModel
             case StepKind.Repair:
                 var repaired = Find(step.Replica!);
                 _replicas.Remove(repaired);
-                _replicas.Add(new ModelReplica(newReplicas.Single(), repaired.Zone, Running: true));
+                _replicas.Add(new ModelReplica(newReplicas.Single().Name, repaired.Zone, Running: true));
+                break;
+            case StepKind.Rollout:
+                _replicas.Clear();
+                _replicas.AddRange(newReplicas.Select(r => new ModelReplica(r.Name, r.Zone, Running: true)));
                 break;
         }
     }

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace HaMaster.Tests.Model;
 
 /// <summary>
-/// Model-based test: seeded random sequences of add, remove, stop, start, repair and optimize on real Local
+/// Model-based test: seeded random sequences of add, remove, stop, start, repair, optimize and rollout on real Local
 /// clusters, every step predicted by a pure model of docs/design.md §3 and every invariant checked after it.
 /// Sequences run a few at a time on lanes, each lane with a state folder of its own.
 /// </summary>

@@ -74,7 +74,7 @@ public sealed class ModelSequence
         if (expected.IsAllowed)
         {
             if (result.Errors.Count > 0) Fail($"step {number} should have been allowed, but failed", probe.Observe());
-            model.Apply(step, NewReplicas(step, result, probe));
+            model.Apply(step, NewReplicas(step, model, result, probe));
             _count($"{step.Kind}{(step.Count > 1 ? " -Count" : "")} allowed");
         }
         else
@@ -104,14 +104,22 @@ public sealed class ModelSequence
         }
     }
 
-    /// <summary>The replicas an add or a repair made, from its output objects.</summary>
-    private IReadOnlyList<string> NewReplicas(ModelStep step, PowerShellSession.Result result, ClusterProbe probe)
+    /// <summary>
+    /// The replicas an add, a repair or a rollout made, from its output objects. A rollout writes every
+    /// replica after it, in the zones the old ones had (RolloutTests checks that each is new).
+    /// </summary>
+    private IReadOnlyList<(string Name, string Zone)> NewReplicas(ModelStep step, ClusterModel model, PowerShellSession.Result result, ClusterProbe probe)
     {
-        if (step.Kind is not (StepKind.Add or StepKind.Repair)) return [];
+        if (step.Kind is not (StepKind.Add or StepKind.Repair or StepKind.Rollout)) return [];
         var added = result.Output.OfType<MasterReplica>().ToList();
-        if (added.Count != step.Count) Fail($"{step.Kind} wrote {added.Count} replicas instead of {step.Count}", probe.Observe());
+        var expected = step.Kind == StepKind.Rollout ? model.Count : step.Count;
+        if (added.Count != expected) Fail($"{step.Kind} wrote {added.Count} replicas instead of {expected}", probe.Observe());
+        if (step.Kind == StepKind.Rollout)
+        {
+            if (!added.Select(r => r.Zone).Order().SequenceEqual(model.Replicas.Select(r => r.Zone).Order())) Fail("the rollout did not keep the zones", probe.Observe());
+        }
         _log.AppendLine($"   new: {string.Join(", ", added.Select(r => $"{r.Name} in {r.Zone}"))}");
-        return added.Select(r => r.Name).ToList();
+        return added.Select(r => (r.Name, r.Zone)).ToList();
     }
 
     private void Perform(string script)

@@ -11,6 +11,7 @@ public sealed record ModelStep(StepKind Kind, string? Replica = null, bool Force
         StepKind.Start => $"Start-MasterReplica -Cluster {cluster} -Name {Replica}",
         StepKind.Repair => $"Repair-MasterReplica -Cluster {cluster} -Name {Replica}{Switch("Force", Force)}",
         StepKind.Optimize => $"Optimize-HaCluster -Cluster {cluster}",
+        StepKind.Rollout => $"Update-HaCluster -Cluster {cluster} -Rollout",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };
 

@@ -9,4 +9,5 @@ public enum StepKind
     Start,
     Repair,
     Optimize,
+    Rollout,
 }

@@ -35,6 +35,7 @@ public sealed class StepPicker
             (stopped.Count == 0 ? 0.3 : model.HasQuorum ? 3 : 6, () => new ModelStep(StepKind.Start, Any(stopped.Count > 0 ? stopped : running).Name)),
             (model.Count == 1 ? 0.5 : 2, () => Repair(model, stopped)),
             (0.8, () => new ModelStep(StepKind.Optimize)),
+            (model.Count <= 3 ? 0.5 : 0, () => new ModelStep(StepKind.Rollout)),
         };
         var roll = _random.NextDouble() * candidates.Sum(c => c.Weight);
         foreach (var (weight, make) in candidates)

@@ -1,0 +1,101 @@
+using HaMaster.Engine.Backups;
+using HaMaster.Engine.Errors;
+using HaMaster.Engine.Health;
+using HaMaster.Engine.Model;
+using HaMaster.Engine.Safety;
+
+namespace HaMaster.Engine.Flows;
+
+/// <summary>
+/// Replaces every replica with a new one made with the cluster's current settings, new keys and
+/// certificates included (docs/design.md §10.4): a backup first (rule 12), then one replica at a time,
+/// surge first as Cluster API does with maxSurge 1: a replacement added in the old one's zone and
+/// waited for until the load balancer serves it, then the old one removed; followers first, the leader
+/// last. The cluster never has fewer healthy voters than when it began. Each add and removal journals
+/// itself inside this flow's entry, which lists the replicas to replace: an interrupted rollout is
+/// finished by the next command, replacing only those still there.
+/// </summary>
+public sealed class RolloutFlow : Flow
+{
+    private readonly IReadOnlyList<string> _replacing;
+    private readonly string? _resumeAt;
+    private readonly List<ReplicaRecord> _added = [];
+
+    public RolloutFlow(ClusterSession session) : this(session, session.State.Replicas.Select(r => r.Name).ToList(), resumeAt: null)
+    {
+    }
+
+    private RolloutFlow(ClusterSession session, IReadOnlyList<string> replacing, string? resumeAt) : base(session)
+    {
+        _replacing = replacing;
+        _resumeAt = resumeAt;
+        Steps =
+        [
+            new("backup", "Back up the cluster (safety rule 12)", BackUpAsync),
+            new("replace", $"Replace the {replacing.Count} replicas one at a time, each new one served before an old one goes", ReplaceAsync) { PointOfNoReturn = true },
+        ];
+    }
+
+    /// <summary>The rollout the journal says was interrupted.</summary>
+    public static RolloutFlow Interrupted(ClusterSession session, PendingOperation pending) =>
+        new(session, pending.Replacing ?? throw new HaException(ErrorIds.StateCorrupt,
+                $"The journal of cluster '{session.Name}' names an interrupted rollout but not the replicas it replaces.",
+                $"Run Update-HaCluster -Cluster {session.Name} -Rollout again.", session.Name),
+            pending.Step);
+
+    public override string Activity => $"Roll out new replicas of {Session.Name}";
+    public override OperationKind? Journal => OperationKind.Rollout;
+    public override IReadOnlyList<string>? Replacing => _replacing;
+    public override IReadOnlyList<FlowStep> Steps { get; }
+
+    /// <summary>The replicas this run added.</summary>
+    public IReadOnlyList<ReplicaRecord> Added => _added;
+
+    /// <summary>Goes on from the step the journal names: the backup is not taken twice.</summary>
+    public override Task FinishAsync(CancellationToken cancellationToken) =>
+        FlowRunner.RunStepsAsync(this, Session, Session.State.Pending, cancellationToken, from: _resumeAt);
+
+    private async Task BackUpAsync(CancellationToken cancellationToken)
+    {
+        var health = await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+        await new BackupFlow(Session, health, BackupReason.BeforeUpdate, beforeCommand: "Update-HaCluster").TakeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Idempotent: a replica still listed is still old. When the cluster has more replicas than the
+    /// rollout began with, the replacement of the next old one was added already (the command was
+    /// interrupted between the add and the removal), so only the removal is left.
+    /// </summary>
+    private async Task ReplaceAsync(CancellationToken cancellationToken)
+    {
+        var size = _replacing.Count;
+        while (true)
+        {
+            var health = await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+            var old = health.Replicas.Where(r => _replacing.Contains(r.Replica.Name, StringComparer.OrdinalIgnoreCase))
+                .OrderBy(r => r.EtcdRole == EtcdRole.Leader).Select(r => r.Replica).FirstOrDefault();
+            if (old is null) return;
+            var number = size - health.Replicas.Count(r => _replacing.Contains(r.Replica.Name, StringComparer.OrdinalIgnoreCase)) + 1;
+            Session.Progress.Report($"Replacing replica {number} of {size}: {old.Name}", 10 + 90 * (number - 1) / size);
+            if (Session.State.Replicas.Count <= size)
+                health = await AddReplacementAsync(health, old, cancellationToken).ConfigureAwait(false);
+            SafetyRules.CheckRemove(MembershipView.From(health), old.Name, force: false);
+            await new RemoveReplicaFlow(Session, health, old, force: false).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ClusterHealth> AddReplacementAsync(ClusterHealth health, ReplicaRecord old, CancellationToken cancellationToken)
+    {
+        SafetyRules.CheckAdd(MembershipView.From(health));
+        var add = new AddReplicaFlow(Session, health, old.Zone);
+        await add.RunAsync(cancellationToken).ConfigureAwait(false);
+        _added.Add(add.Replica);
+        var timeout = Session.Options.ReadyTimeout;
+        if (!await Session.WaitServedAsync(add.Replica, timeout, cancellationToken).ConfigureAwait(false))
+            throw new HaException(ErrorIds.ReplicaNotReady,
+                $"The replacement {add.Replica.Name} of {old.Name} was not served by the load balancer within {timeout.TotalSeconds:0} s; {old.Name} was kept.",
+                $"See its Problems with Get-MasterReplica -Cluster {Session.Name} -Name {add.Replica.Name}; any command on cluster {Session.Name} goes on with the rollout.",
+                add.Replica.Name);
+        return await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
