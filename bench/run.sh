@@ -3,7 +3,7 @@
 # provider, the fault drills, and figure g (the Gce provider against the Compute stand-in, through
 # bench/gce-waits.sh), writes bench/results/latest.json and prints the tables.
 #
-# Usage: bench/run.sh [--runs N] [--scenarios create,scale,repair,availability,drills,backup,restore,credentials,maintenance,list,import,gce] [--output FILE]
+# Usage: bench/run.sh [--runs N] [--scenarios create,scale,repair,availability,drills,backup,restore,credentials,maintenance,rollout,list,import,gce] [--output FILE]
 #                     [other options of bench/HaMaster.Bench: --interval-ms, --probe-deadline-ms,
 #                      --write-deadline-ms, --hedge-ms, --crash-window-ms, --tail-ms, --keep-client-logs]
 #   --runs N        runs per figure (default 5; each figure is the median of N, with min and max)

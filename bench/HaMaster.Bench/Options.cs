@@ -5,7 +5,7 @@ namespace HaMaster.Bench;
 /// <summary>Command-line options of the benchmark (see bench/run.sh and bench/README.md).</summary>
 public sealed class Options
 {
-    public static readonly string[] AllScenarios = ["create", "scale", "repair", "availability", "drills", "backup", "restore", "credentials", "maintenance", "list", "import", "gce"];
+    public static readonly string[] AllScenarios = ["create", "scale", "repair", "availability", "drills", "backup", "restore", "credentials", "maintenance", "rollout", "list", "import", "gce"];
 
     public int Runs { get; private set; } = 5;
     public HashSet<string> Scenarios { get; private set; } = new(AllScenarios);

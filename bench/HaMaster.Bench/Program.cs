@@ -84,6 +84,7 @@ var order = new (string Name, Action Run)[]
     ("restore", scenarios.Restore),
     ("credentials", scenarios.Credentials),
     ("maintenance", scenarios.Maintenance),
+    ("rollout", scenarios.Rollout),
 };
 foreach (var (name, run) in order)
 {

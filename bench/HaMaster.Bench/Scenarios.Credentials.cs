@@ -47,37 +47,7 @@ public sealed partial class Scenarios
     {
         const string name = "rn";
         home.Shell.Run($"New-HaCluster -Name {name} | Add-MasterReplica -Count 2", CommandTimeout);
-        var seconds = new List<double>();
-        var failedProbes = new List<double>();
-        var failedWrites = new List<double>();
-        var steps = new List<List<ProgressMark>>();
-        for (var i = 1; i <= options.Runs; i++)
-        {
-            cancel.ThrowIfCancellationRequested();
-            Steady(home, name, 3);
-            var state = home.Load(name);
-            var config = new ClientConfig(state.Address, home.State.PkiDirectory(name), state.Replicas.Select(r => r.ClientUrl).ToList(),
-                $"/hamaster-bench/renew/{i}/", Path.Combine(home.Path, $"client-renew-{i}.json"),
-                options.Interval.TotalMilliseconds, options.ProbeDeadline.TotalMilliseconds, options.WriteDeadline.TotalMilliseconds, options.Hedge.TotalMilliseconds);
-            EventMetrics metrics;
-            using (var client = AvailabilityClientProcess.Start(config, home.Path))
-            {
-                Thread.Sleep(500);
-                var window = CommandEvent("renew certificates", home, name, $"Update-HaCertificate -Cluster {name} -Confirm:$false");
-                metrics = EventMetrics.Of(window, client.Stop(options.WriteDeadline + TimeSpan.FromSeconds(30)));
-                steps.Add([new ProgressMark(0, "", "(pipeline start to its first progress record)"), .. window.Steps ?? [], new ProgressMark(window.CommandMs!.Value, "", "(end)")]);
-                if (metrics.FailedProbes + metrics.FailedWrites > 0)
-                    Log($"  failed: {string.Join(", ", metrics.ProbeErrors.Concat(metrics.WriteErrors).Select(e => $"{e.Value} x {e.Key}"))}");
-            }
-            seconds.Add(Math.Round(metrics.CommandMs!.Value / 1000, 2));
-            failedProbes.Add(metrics.FailedProbes);
-            failedWrites.Add(metrics.FailedWrites);
-            Log($"renewal run {i}: {seconds[^1]:0.0} s, probes {metrics.ProbesSent} (failed {metrics.FailedProbes}, longest gap {metrics.LongestGapMs:0} ms), writes {metrics.WritesAttempted} (failed {metrics.FailedWrites})");
-        }
-        results.Figures["renewCertificates"] = new Figure(seconds, "s", Target.Median(10));
-        results.Figures["renewCertificatesFailedProbes"] = new Figure(failedProbes, "probes", Target.EveryRun(0));
-        results.Figures["renewCertificatesFailedWrites"] = new Figure(failedWrites, "writes", Target.EveryRun(0));
-        results.Steps["renewCertificates"] = StepBreakdown.Of(steps);
+        MeasureUnderClient(home, name, "renewCertificates", $"Update-HaCertificate -Cluster {name} -Confirm:$false", Target.Median(10));
         home.Shell.Run($"Remove-HaCluster -Name {name} -Force", CommandTimeout);
     }
 
