@@ -36,7 +36,7 @@ public sealed partial class HaEngine
         {
             var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckRollout(MembershipView.From(health));
-            await new RolloutFlow(session).RunAsync(cancellationToken).ConfigureAwait(false);
+            await new RolloutFlow(session, health).RunAsync(cancellationToken).ConfigureAwait(false);
             WarnIfEven(session);
             return ViewMapper.ToReplicas(await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false));
         }, cancellationToken);

@@ -18,16 +18,19 @@ namespace HaMaster.Engine.Flows;
 public sealed class RolloutFlow : Flow
 {
     private readonly IReadOnlyList<string> _replacing;
+    private readonly ClusterHealth? _health;
     private readonly string? _resumeAt;
     private readonly List<ReplicaRecord> _added = [];
 
-    public RolloutFlow(ClusterSession session) : this(session, session.State.Replicas.Select(r => r.Name).ToList(), resumeAt: null)
+    /// <summary>A rollout of every replica, decided on <paramref name="health"/> (the health gate's snapshot).</summary>
+    public RolloutFlow(ClusterSession session, ClusterHealth health) : this(session, session.State.Replicas.Select(r => r.Name).ToList(), health, resumeAt: null)
     {
     }
 
-    private RolloutFlow(ClusterSession session, IReadOnlyList<string> replacing, string? resumeAt) : base(session)
+    private RolloutFlow(ClusterSession session, IReadOnlyList<string> replacing, ClusterHealth? health, string? resumeAt) : base(session)
     {
         _replacing = replacing;
+        _health = health;
         _resumeAt = resumeAt;
         Steps =
         [
@@ -41,7 +44,7 @@ public sealed class RolloutFlow : Flow
         new(session, pending.Replacing ?? throw new HaException(ErrorIds.StateCorrupt,
                 $"The journal of cluster '{session.Name}' names an interrupted rollout but not the replicas it replaces.",
                 $"Run Update-HaCluster -Cluster {session.Name} -Rollout again.", session.Name),
-            pending.Step);
+            health: null, pending.Step);
 
     public override string Activity => $"Roll out new replicas of {Session.Name}";
     public override OperationKind? Journal => OperationKind.Rollout;
@@ -57,14 +60,16 @@ public sealed class RolloutFlow : Flow
 
     private async Task BackUpAsync(CancellationToken cancellationToken)
     {
-        var health = await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+        var health = _health ?? await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
         await new BackupFlow(Session, health, BackupReason.BeforeUpdate, beforeCommand: "Update-HaCluster").TakeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Idempotent: a replica still listed is still old. When the cluster has more replicas than the
     /// rollout began with, the replacement of the next old one was added already (the command was
-    /// interrupted between the add and the removal), so only the removal is left.
+    /// interrupted between the add and the removal), so only the removal is left. The removal is
+    /// decided on the snapshot taken before the add: the replacement only adds a healthy voter, and
+    /// the removal checks health and quorum again itself before its member goes.
     /// </summary>
     private async Task ReplaceAsync(CancellationToken cancellationToken)
     {
@@ -78,13 +83,13 @@ public sealed class RolloutFlow : Flow
             var number = size - health.Replicas.Count(r => _replacing.Contains(r.Replica.Name, StringComparer.OrdinalIgnoreCase)) + 1;
             Session.Progress.Report($"Replacing replica {number} of {size}: {old.Name}", 10 + 90 * (number - 1) / size);
             if (Session.State.Replicas.Count <= size)
-                health = await AddReplacementAsync(health, old, cancellationToken).ConfigureAwait(false);
+                await AddReplacementAsync(health, old, cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckRemove(MembershipView.From(health), old.Name, force: false);
             await new RemoveReplicaFlow(Session, health, old, force: false).RunAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<ClusterHealth> AddReplacementAsync(ClusterHealth health, ReplicaRecord old, CancellationToken cancellationToken)
+    private async Task AddReplacementAsync(ClusterHealth health, ReplicaRecord old, CancellationToken cancellationToken)
     {
         SafetyRules.CheckAdd(MembershipView.From(health));
         var add = new AddReplicaFlow(Session, health, old.Zone);
@@ -96,6 +101,5 @@ public sealed class RolloutFlow : Flow
                 $"The replacement {add.Replica.Name} of {old.Name} was not served by the load balancer within {timeout.TotalSeconds:0} s; {old.Name} was kept.",
                 $"See its Problems with Get-MasterReplica -Cluster {Session.Name} -Name {add.Replica.Name}; any command on cluster {Session.Name} goes on with the rollout.",
                 add.Replica.Name);
-        return await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -87,7 +87,7 @@ public sealed class FlowPlanTests : IDisposable
     public void A_rollout_backs_up_first_and_never_goes_back_once_it_replaces_and_journals_what_it_replaces()
     {
         var session = Session(replicas: 3);
-        var flow = new RolloutFlow(session);
+        var flow = new RolloutFlow(session, Health(session));
         Assert.Equal(["backup", "replace"], flow.Steps.Select(s => s.Name));
         Assert.Equal("replace", Assert.Single(flow.Steps, s => s.PointOfNoReturn).Name);
         Assert.Equal(OperationKind.Rollout, flow.Journal);
