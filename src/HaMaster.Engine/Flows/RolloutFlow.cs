@@ -20,7 +20,6 @@ public sealed class RolloutFlow : Flow
     private readonly IReadOnlyList<string> _replacing;
     private readonly ClusterHealth? _health;
     private readonly string? _resumeAt;
-    private readonly List<ReplicaRecord> _added = [];
 
     /// <summary>A rollout of every replica, decided on <paramref name="health"/> (the health gate's snapshot).</summary>
     public RolloutFlow(ClusterSession session, ClusterHealth health) : this(session, session.State.Replicas.Select(r => r.Name).ToList(), health, resumeAt: null)
@@ -51,9 +50,6 @@ public sealed class RolloutFlow : Flow
     public override IReadOnlyList<string>? Replacing => _replacing;
     public override IReadOnlyList<FlowStep> Steps { get; }
 
-    /// <summary>The replicas this run added.</summary>
-    public IReadOnlyList<ReplicaRecord> Added => _added;
-
     /// <summary>Goes on from the step the journal names: the backup is not taken twice.</summary>
     public override Task FinishAsync(CancellationToken cancellationToken) =>
         FlowRunner.RunStepsAsync(this, Session, Session.State.Pending, cancellationToken, from: _resumeAt);
@@ -68,8 +64,8 @@ public sealed class RolloutFlow : Flow
     /// Idempotent: a replica still listed is still old. When the cluster has more replicas than the
     /// rollout began with, the replacement of the next old one was added already (the command was
     /// interrupted between the add and the removal), so only the removal is left. The removal is
-    /// decided on the snapshot taken before the add: the replacement only adds a healthy voter, and
-    /// the removal checks health and quorum again itself before its member goes.
+    /// decided on a snapshot that shows the replacement: without it, the old replica of a one-replica
+    /// cluster would look like the last one.
     /// </summary>
     private async Task ReplaceAsync(CancellationToken cancellationToken)
     {
@@ -83,23 +79,23 @@ public sealed class RolloutFlow : Flow
             var number = size - health.Replicas.Count(r => _replacing.Contains(r.Replica.Name, StringComparer.OrdinalIgnoreCase)) + 1;
             Session.Progress.Report($"Replacing replica {number} of {size}: {old.Name}", 10 + 90 * (number - 1) / size);
             if (Session.State.Replicas.Count <= size)
-                await AddReplacementAsync(health, old, cancellationToken).ConfigureAwait(false);
+                health = await AddReplacementAsync(health, old, cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckRemove(MembershipView.From(health), old.Name, force: false);
             await new RemoveReplicaFlow(Session, health, old, force: false).RunAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task AddReplacementAsync(ClusterHealth health, ReplicaRecord old, CancellationToken cancellationToken)
+    private async Task<ClusterHealth> AddReplacementAsync(ClusterHealth health, ReplicaRecord old, CancellationToken cancellationToken)
     {
         SafetyRules.CheckAdd(MembershipView.From(health));
         var add = new AddReplicaFlow(Session, health, old.Zone);
         await add.RunAsync(cancellationToken).ConfigureAwait(false);
-        _added.Add(add.Replica);
         var timeout = Session.Options.ReadyTimeout;
         if (!await Session.WaitServedAsync(add.Replica, timeout, cancellationToken).ConfigureAwait(false))
             throw new HaException(ErrorIds.ReplicaNotReady,
                 $"The replacement {add.Replica.Name} of {old.Name} was not served by the load balancer within {timeout.TotalSeconds:0} s; {old.Name} was kept.",
                 $"See its Problems with Get-MasterReplica -Cluster {Session.Name} -Name {add.Replica.Name}; any command on cluster {Session.Name} goes on with the rollout.",
                 add.Replica.Name);
+        return await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -44,6 +44,19 @@ public sealed class RolloutFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_one_replica_cluster_is_rolled_out_through_two_replicas_and_back_to_one()
+    {
+        await Engine().NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None);
+        var old = Store().Load(Cluster).Replicas.Single().Name;
+
+        var after = Assert.Single(await Engine().RolloutAsync(Cluster, CancellationToken.None));
+
+        Assert.NotEqual(old, after.Name);
+        Assert.True(after.Healthy, string.Join("; ", after.Problems));
+        Assert.Equal([after.Name], _world.Members.Select(m => m.Name));
+    }
+
+    [Fact]
     public async Task A_cluster_with_a_replica_down_is_refused_with_nothing_touched()
     {
         await Engine().NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None);
