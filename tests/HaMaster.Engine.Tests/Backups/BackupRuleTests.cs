@@ -112,8 +112,7 @@ public sealed class BackupRuleTests : IDisposable
 
     private string Replica(int index) => new ClusterStore(new StateDirectory(_root)).Load(Cluster).Replicas[index].Name;
 
-    private HaEngine Engine() => new(new StateDirectory(_root), _ => new FakeReplicaProvider(_world), NullObserver.Instance,
-        new EngineOptions { SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromSeconds(5) }, (_, _) => new FakeApiProbe(_world));
+    private HaEngine Engine() => _world.Engine(_root);
 
     private sealed class ByName : IEqualityComparer<HaClusterBackup>
     {

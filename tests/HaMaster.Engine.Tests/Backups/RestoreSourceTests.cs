@@ -90,9 +90,7 @@ public sealed class RestoreSourceTests : IDisposable
 
     private List<HaClusterBackup> Backups() => Engine().GetBackups(Cluster, null).ToList();
 
-    private HaEngine Engine() => new(new StateDirectory(_root), _ => new FakeReplicaProvider(_world), NullObserver.Instance,
-        new EngineOptions { SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromSeconds(5), ReadyTimeout = TimeSpan.FromSeconds(5) },
-        (_, _) => new FakeApiProbe(_world));
+    private HaEngine Engine() => _world.Engine(_root, options: FakeWorld.FastOptions with { ReadyTimeout = TimeSpan.FromSeconds(5) });
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -81,6 +81,13 @@ public sealed class FakeWorld
 
     public ulong NewMemberId() => _nextMemberId++;
 
+    /// <summary>An engine whose clusters live in this world, with waits short enough for in-memory tests.</summary>
+    public HaEngine Engine(string root, IOperationObserver? observer = null, EngineOptions? options = null) =>
+        new(new HaMaster.Engine.State.StateDirectory(root), _ => new FakeReplicaProvider(this), observer ?? NullObserver.Instance,
+            options ?? FastOptions, (_, _) => new FakeApiProbe(this));
+
+    public static readonly EngineOptions FastOptions = new() { SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromSeconds(5) };
+
     public static string Host(string url) => new Uri(url).Host;
 
     /// <summary>What a test compares: machines, members, the frontend and the address, in a stable order.</summary>

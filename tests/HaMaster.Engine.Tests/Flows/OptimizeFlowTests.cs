@@ -127,8 +127,7 @@ public sealed class OptimizeFlowTests : IDisposable
 
     private ClusterStore Store() => new(new StateDirectory(_root));
 
-    private HaEngine Engine() => new(new StateDirectory(_root), _ => new FakeReplicaProvider(_world), new WarningRecorder(_warnings),
-        new EngineOptions { SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromSeconds(5) }, (_, _) => new FakeApiProbe(_world));
+    private HaEngine Engine() => _world.Engine(_root, new WarningRecorder(_warnings));
 
     private sealed class WarningRecorder(List<string> warnings) : IOperationObserver
     {

@@ -76,8 +76,7 @@ public sealed class RolloutFlowTests : IDisposable
 
     private ClusterStore Store() => new(new StateDirectory(_root));
 
-    private HaEngine Engine() => new(new StateDirectory(_root), _ => new FakeReplicaProvider(_world), NullObserver.Instance,
-        new EngineOptions { SettleInterval = TimeSpan.FromMilliseconds(1), VoterPatience = TimeSpan.FromSeconds(5) }, (_, _) => new FakeApiProbe(_world));
+    private HaEngine Engine() => _world.Engine(_root);
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
