@@ -1,4 +1,5 @@
 using HaMaster.Engine.Flows;
+using HaMaster.Engine.Providers;
 using HaMaster.Engine.Safety;
 using HaMaster.Engine.Views;
 
@@ -24,19 +25,40 @@ public sealed partial class HaEngine
             return flow.Results;
         }, cancellationToken);
 
-    /// <summary>The replicas a rollout of <paramref name="cluster"/> would replace, as -WhatIf lists them.</summary>
-    public IReadOnlyList<string> RolloutPlan(string cluster) => _store.Load(cluster).Replicas.Select(r => r.Name).ToList();
+    /// <summary>
+    /// What an update of <paramref name="cluster"/> would do, as -WhatIf shows it: the settings it
+    /// would record and the replicas it would replace (none when nothing changes and no
+    /// <paramref name="rollout"/> is asked). Bad input throws here, before anything is touched.
+    /// </summary>
+    public UpdatePlan PlanUpdate(string cluster, ReplicaSettingsChange change, bool rollout, bool force)
+    {
+        var state = _store.Load(cluster);
+        var settings = _providers(state.Provider).PlanSettingsChange(state, change, force);
+        return new UpdatePlan(settings, settings.Count > 0 || rollout ? state.Replicas.Select(r => r.Name).ToList() : []);
+    }
+
+    /// <summary>Replaces every replica with a new one made with the current settings (<see cref="UpdateAsync"/> with -Rollout alone).</summary>
+    public Task<IReadOnlyList<MasterReplica>> RolloutAsync(string cluster, CancellationToken cancellationToken) =>
+        UpdateAsync(cluster, ReplicaSettingsChange.None, rollout: true, force: false, cancellationToken);
 
     /// <summary>
-    /// Replaces every replica with a new one made with the current settings, one at a time and surge
-    /// first (<see cref="RolloutFlow"/>). Needs every replica healthy; returns the replicas after.
+    /// Records <paramref name="change"/> (checked by the provider) and replaces every replica with a
+    /// new one made with the settings, one at a time and surge first (<see cref="RolloutFlow"/>); with
+    /// <paramref name="rollout"/>, replaces every replica even when no setting changes. Needs every
+    /// replica healthy; returns the replicas after.
     /// </summary>
-    public Task<IReadOnlyList<MasterReplica>> RolloutAsync(string cluster, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<MasterReplica>> UpdateAsync(string cluster, ReplicaSettingsChange change, bool rollout, bool force, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Update-HaCluster", async session =>
         {
+            var settings = session.Provider.PlanSettingsChange(session.State, change, force);
+            if (settings.Count == 0 && !rollout)
+            {
+                session.Observer.Warning($"Cluster '{cluster}' has these settings already; no replica was replaced. Update-HaCluster -Cluster {cluster} -Rollout replaces every replica anyway.");
+                return ViewMapper.ToReplicas(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
+            }
             var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
             SafetyRules.CheckRollout(MembershipView.From(health));
-            await new RolloutFlow(session, health).RunAsync(cancellationToken).ConfigureAwait(false);
+            await new RolloutFlow(session, health, settings).RunAsync(cancellationToken).ConfigureAwait(false);
             WarnIfEven(session);
             return ViewMapper.ToReplicas(await session.InspectSettledAsync(cancellationToken).ConfigureAwait(false));
         }, cancellationToken);

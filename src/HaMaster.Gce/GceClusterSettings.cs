@@ -1,5 +1,7 @@
 using HaMaster.Engine;
 using HaMaster.Engine.Model;
+using HaMaster.Engine.Providers;
+using HaMaster.Gce.Bootstrap;
 using HaMaster.Gce.Compute;
 
 namespace HaMaster.Gce;
@@ -20,6 +22,7 @@ public sealed record GceClusterSettings
     public const string AccessKey = "access";
     public const string MachineTypeKey = "machineType";
     public const string KubernetesVersionKey = "kubernetesVersion";
+    public const string EtcdVersionKey = "etcdVersion";
 
     public required string Project { get; init; }
     public required string Region { get; init; }
@@ -33,6 +36,9 @@ public sealed record GceClusterSettings
 
     /// <summary>The kube-apiserver release of the replicas; null when none is recorded (the bootstrap's default).</summary>
     public string? KubernetesVersion { get; init; }
+
+    /// <summary>The etcd release of the replicas; null when none is recorded (the bootstrap's default).</summary>
+    public string? EtcdVersion { get; init; }
 
     public GceLocation Location => new(Project, Region);
 
@@ -58,6 +64,7 @@ public sealed record GceClusterSettings
             Access = options.Access,
             MachineType = options.MachineType,
             KubernetesVersion = options.KubernetesVersion,
+            EtcdVersion = EtcdRelease.DefaultVersion,
         };
     }
 
@@ -78,7 +85,38 @@ public sealed record GceClusterSettings
             Access = data.TryGetValue(AccessKey, out var access) && Enum.TryParse<GceAccess>(access, ignoreCase: true, out var parsed) ? parsed : options.Access,
             MachineType = data.GetValueOrDefault(MachineTypeKey) ?? options.MachineType,
             KubernetesVersion = data.GetValueOrDefault(KubernetesVersionKey),
+            EtcdVersion = data.GetValueOrDefault(EtcdVersionKey),
         };
+    }
+
+    /// <summary>
+    /// The provider data entries that record <paramref name="change"/> for the replicas made from now
+    /// on: only the settings that differ from these, each checked (<see cref="VersionChange"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Change(ReplicaSettingsChange change, bool force)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        var kubernetes = KubernetesVersion ?? KubernetesRelease.DefaultVersion;
+        if (change.KubernetesVersion is { } newKubernetes && newKubernetes != kubernetes)
+        {
+            VersionChange.CheckKubernetes(kubernetes, newKubernetes, force);
+            entries[KubernetesVersionKey] = newKubernetes;
+        }
+        var etcd = EtcdVersion ?? EtcdRelease.DefaultVersion;
+        if (change.EtcdVersion is { } newEtcd && newEtcd != etcd)
+        {
+            VersionChange.CheckEtcd(etcd, newEtcd, force);
+            entries[EtcdVersionKey] = newEtcd;
+        }
+        if (change.MachineType is { } machineType && machineType != MachineType)
+        {
+            if (!GceNames.IsValid(machineType))
+                throw GceErrors.InvalidSetting("machine type", machineType, "Give a Compute Engine machine type such as e2-standard-4.",
+                    new FormatException($"'{machineType}' is not a Compute Engine name."));
+            entries[MachineTypeKey] = machineType;
+        }
+        return entries;
     }
 
     /// <summary>Records these settings in a cluster's provider data.</summary>
@@ -92,5 +130,6 @@ public sealed record GceClusterSettings
         providerData[AccessKey] = Access.ToString();
         providerData[MachineTypeKey] = MachineType;
         if (KubernetesVersion is not null) providerData[KubernetesVersionKey] = KubernetesVersion;
+        if (EtcdVersion is not null) providerData[EtcdVersionKey] = EtcdVersion;
     }
 }

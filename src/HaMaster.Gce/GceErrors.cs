@@ -22,6 +22,9 @@ internal static class GceErrors
     public static HaException InvalidSetting(string what, string? value, string action, Exception cause) =>
         new(ErrorIds.InvalidProviderSetting, $"The Gce {what} '{value}' is not usable: {cause.Message}", action, value, cause);
 
+    public static HaException VersionChangeRefused(string component, string from, string to, string why, string action) =>
+        new(ErrorIds.VersionChangeRefused, $"{component} cannot go from {from} to {to} in a rollout: {why}. Nothing was changed.", action, to);
+
     public static HaException ImageNotSet() =>
         new(ErrorIds.InvalidProviderSetting, "The Gce provider's image is not set.", $"Leave it at its default ({GceProviderOptions.DefaultImage}).");
 

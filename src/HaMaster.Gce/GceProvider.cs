@@ -117,6 +117,9 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public async Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) =>
         await (await VmsAsync(cluster, cancellationToken).ConfigureAwait(false)).DeleteAsync(replica, cancellationToken).ConfigureAwait(false);
 
+    public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force) =>
+        GceClusterSettings.Of(cluster, _options).Change(change, force);
+
     public void CheckCanRestore() => throw GceErrors.RestoreNotSupported();
 
     public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>

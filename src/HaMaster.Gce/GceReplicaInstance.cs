@@ -28,7 +28,7 @@ public static class GceReplicaInstance
         ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates,
         GceClusterSettings settings, GceKeyFiles keys, string sshUser)
     {
-        var spec = ReplicaBootstrapSpec.For(cluster, replica, bootstrap, settings.KubernetesVersion);
+        var spec = ReplicaBootstrapSpec.For(cluster, replica, bootstrap, settings.KubernetesVersion, settings.EtcdVersion);
         spec.Validate();
         return new Dictionary<string, string>(ReplicaMetadata.Items(spec, certificates, keys.ServiceAccountKey(cluster.Name)), StringComparer.Ordinal)
         {

@@ -122,6 +122,12 @@ public sealed class LocalProvider : IReplicaProvider
         if (Directory.Exists(replicasFolder) && !Directory.EnumerateFileSystemEntries(replicasFolder).Any()) Directory.Delete(replicasFolder);
     }
 
+    public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force)
+    {
+        change.RefuseAll("a Local cluster runs the etcd and HAProxy installed on this machine");
+        return new Dictionary<string, string>();
+    }
+
     public void CheckCanRestore() => LocalComponents.FindEtcdctl();
 
     /// <summary>Restores with Debian's etcdctl (<see cref="EtcdSnapshotRestore"/>).</summary>

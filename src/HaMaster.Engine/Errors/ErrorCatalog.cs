@@ -17,6 +17,7 @@ public static class ErrorCatalog
         new(ErrorIds.ProviderNotAvailable, HaErrorCategory.NotImplemented, "The provider is not available in this version."),
         new(ErrorIds.ProviderParameterNotSupported, HaErrorCategory.InvalidArgument, "A parameter was given that the chosen provider does not use (for example -Project with Local)."),
         new(ErrorIds.InvalidProviderSetting, HaErrorCategory.InvalidArgument, "A provider setting has a value the provider cannot use (for example -KubernetesVersion 1.34 or -SubnetRange 10.0.0.0)."),
+        new(ErrorIds.VersionChangeRefused, HaErrorCategory.InvalidOperation, "Update-HaCluster was asked for a version step a rollout cannot take: Kubernetes more than one minor version at a time, across a major version, or downwards without -Force; etcd more than one minor version up, to an older minor version, or downwards without -Force."),
         new(ErrorIds.PlatformNotSupported, HaErrorCategory.NotImplemented, "The Local provider needs Linux (it uses loopback addresses 127.x.y.z)."),
         new(ErrorIds.ComponentNotInstalled, HaErrorCategory.NotInstalled, "etcd or HAProxy is not installed; the message names the Debian package."),
         new(ErrorIds.CloudProjectMissing, HaErrorCategory.InvalidArgument, "The Gce provider was given no Google Cloud project: no -Project, no CLOUDSDK_CORE_PROJECT, no project in gcloud's configuration."),

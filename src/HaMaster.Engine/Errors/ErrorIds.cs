@@ -13,6 +13,7 @@ public static class ErrorIds
     public const string ProviderNotAvailable = "ProviderNotAvailable";
     public const string ProviderParameterNotSupported = "ProviderParameterNotSupported";
     public const string InvalidProviderSetting = "InvalidProviderSetting";
+    public const string VersionChangeRefused = "VersionChangeRefused";
     public const string PlatformNotSupported = "PlatformNotSupported";
     public const string ComponentNotInstalled = "ComponentNotInstalled";
     public const string CloudProjectMissing = "CloudProjectMissing";

@@ -37,6 +37,9 @@ public abstract class Flow
     /// <summary>The replicas a rollout replaces, kept in its journal entry: the ones still there are still old.</summary>
     public virtual IReadOnlyList<string>? Replacing => null;
 
+    /// <summary>The provider settings a rollout records, kept in its journal entry.</summary>
+    public virtual IReadOnlyDictionary<string, string>? ProviderSettings => null;
+
     /// <summary>What undoing the flow does, in the words of a warning ("rolling back", "putting it back").</summary>
     public virtual string RollBackDescription => "rolling back";
 

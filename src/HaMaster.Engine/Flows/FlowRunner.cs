@@ -21,6 +21,7 @@ public static class FlowRunner
                 Replica = flow.ReplicaName,
                 Restore = flow.RestorePlan,
                 Replacing = flow.Replacing,
+                ProviderSettings = flow.ProviderSettings,
                 ProcessId = Environment.ProcessId,
                 StartedAt = DateTimeOffset.UtcNow,
                 Outer = session.State.Pending,

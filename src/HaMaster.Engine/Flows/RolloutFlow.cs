@@ -8,7 +8,8 @@ namespace HaMaster.Engine.Flows;
 
 /// <summary>
 /// Replaces every replica with a new one made with the cluster's current settings, new keys and
-/// certificates included (docs/design.md §10.4): a backup first (rule 12), then one replica at a time,
+/// certificates included (docs/design.md §10.4): a backup first (rule 12), the new settings recorded
+/// when the rollout changes some (Update-HaCluster -KubernetesVersion), then one replica at a time,
 /// surge first as Cluster API does with maxSurge 1: a replacement added in the old one's zone and
 /// waited for until the load balancer serves it, then the old one removed; followers first, the leader
 /// last. The cluster never has fewer healthy voters than when it began. Each add and removal journals
@@ -18,24 +19,30 @@ namespace HaMaster.Engine.Flows;
 public sealed class RolloutFlow : Flow
 {
     private readonly IReadOnlyList<string> _replacing;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly ClusterHealth? _health;
     private readonly string? _resumeAt;
 
-    /// <summary>A rollout of every replica, decided on <paramref name="health"/> (the health gate's snapshot).</summary>
-    public RolloutFlow(ClusterSession session, ClusterHealth health) : this(session, session.State.Replicas.Select(r => r.Name).ToList(), health, resumeAt: null)
+    /// <summary>
+    /// A rollout of every replica, decided on <paramref name="health"/> (the health gate's snapshot),
+    /// that first records <paramref name="settings"/> (provider data entries; empty: none change).
+    /// </summary>
+    public RolloutFlow(ClusterSession session, ClusterHealth health, IReadOnlyDictionary<string, string> settings)
+        : this(session, session.State.Replicas.Select(r => r.Name).ToList(), settings, health, resumeAt: null)
     {
     }
 
-    private RolloutFlow(ClusterSession session, IReadOnlyList<string> replacing, ClusterHealth? health, string? resumeAt) : base(session)
+    private RolloutFlow(ClusterSession session, IReadOnlyList<string> replacing, IReadOnlyDictionary<string, string> settings, ClusterHealth? health, string? resumeAt)
+        : base(session)
     {
         _replacing = replacing;
+        _settings = settings;
         _health = health;
         _resumeAt = resumeAt;
-        Steps =
-        [
-            new("backup", "Back up the cluster (safety rule 12)", BackUpAsync),
-            new("replace", $"Replace the {replacing.Count} replicas one at a time, each new one served before an old one goes", ReplaceAsync) { PointOfNoReturn = true },
-        ];
+        var backup = new FlowStep("backup", "Back up the cluster (safety rule 12)", BackUpAsync);
+        var record = new FlowStep("settings", $"Record the new settings: {string.Join(", ", settings.Select(s => $"{s.Key} {s.Value}"))}", RecordAsync) { PointOfNoReturn = true };
+        var replace = new FlowStep("replace", $"Replace the {replacing.Count} replicas one at a time, each new one served before an old one goes", ReplaceAsync) { PointOfNoReturn = true };
+        Steps = settings.Count == 0 ? [backup, replace] : [backup, record, replace];
     }
 
     /// <summary>The rollout the journal says was interrupted.</summary>
@@ -43,11 +50,12 @@ public sealed class RolloutFlow : Flow
         new(session, pending.Replacing ?? throw new HaException(ErrorIds.StateCorrupt,
                 $"The journal of cluster '{session.Name}' names an interrupted rollout but not the replicas it replaces.",
                 $"Run Update-HaCluster -Cluster {session.Name} -Rollout again.", session.Name),
-            health: null, pending.Step);
+            pending.ProviderSettings ?? new Dictionary<string, string>(), health: null, pending.Step);
 
     public override string Activity => $"Roll out new replicas of {Session.Name}";
     public override OperationKind? Journal => OperationKind.Rollout;
     public override IReadOnlyList<string>? Replacing => _replacing;
+    public override IReadOnlyDictionary<string, string>? ProviderSettings => _settings.Count == 0 ? null : _settings;
     public override IReadOnlyList<FlowStep> Steps { get; }
 
     /// <summary>Goes on from the step the journal names: the backup is not taken twice.</summary>
@@ -58,6 +66,14 @@ public sealed class RolloutFlow : Flow
     {
         var health = _health ?? await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
         await new BackupFlow(Session, health, BackupReason.BeforeUpdate, beforeCommand: "Update-HaCluster").TakeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every replica added from here on is made with the new settings. Idempotent.</summary>
+    private Task RecordAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (key, value) in _settings) Session.State.ProviderData[key] = value;
+        Session.Save();
+        return Task.CompletedTask;
     }
 
     /// <summary>

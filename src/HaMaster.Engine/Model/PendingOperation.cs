@@ -16,6 +16,8 @@ public sealed class PendingOperation
     public RestorePlan? Restore { get; init; }
     /// <summary>The replicas a rollout replaces (Update-HaCluster -Rollout): those the state still has are still to be replaced.</summary>
     public IReadOnlyList<string>? Replacing { get; init; }
+    /// <summary>The provider settings a rollout records before it replaces anything (Update-HaCluster -KubernetesVersion, for one).</summary>
+    public IReadOnlyDictionary<string, string>? ProviderSettings { get; init; }
     /// <summary>
     /// The change this one runs inside (a replica added while a restore grows the cluster back): it is
     /// resumed once this one is finished or rolled back.

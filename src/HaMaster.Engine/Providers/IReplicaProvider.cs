@@ -51,6 +51,15 @@ public interface IReplicaProvider
     /// <summary>Stops the replica and wipes its data, so it can never rejoin with its old identity.</summary>
     Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The provider data entries that record <paramref name="change"/> for the replicas made from now
+    /// on, only those that differ from what <paramref name="cluster"/> records; writes nothing. Throws
+    /// <see cref="Errors.ErrorIds.ProviderParameterNotSupported"/> for a setting this provider does not
+    /// have, and a clear error for a value or a step it does not take (<paramref name="force"/> allows
+    /// what is only risky, such as a version downwards).
+    /// </summary>
+    IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force);
+
     /// <summary>Throws a <see cref="Errors.HaException"/> when this provider cannot restore a snapshot here (a missing tool), before anything is stopped.</summary>
     void CheckCanRestore();
 

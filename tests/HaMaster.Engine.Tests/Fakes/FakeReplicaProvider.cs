@@ -11,6 +11,7 @@ namespace HaMaster.Engine.Tests.Fakes;
 public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
 {
     public const string ClusterAddress = "127.77.0.1";
+    public const string MachineTypeKey = "machineType";
 
     public ProviderKind Kind => ProviderKind.Local;
     public int ApiPort => Ports.Api;
@@ -45,7 +46,7 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
     {
         world.Record($"start {replica.Name}");
         if (!world.Machines.TryGetValue(replica.Name, out var machine))
-            world.Machines[replica.Name] = machine = new FakeMachine(replica.Name, replica.InternalAddress);
+            world.Machines[replica.Name] = machine = new FakeMachine(replica.Name, replica.InternalAddress) { MachineType = cluster.ProviderData.GetValueOrDefault(MachineTypeKey) };
         machine.Running = true;
         var member = world.Members.FirstOrDefault(m => m.PeerUrl == replica.PeerUrl);
         if (member is null && bootstrap.NewCluster) world.Members.Add(member = new FakeMember(world.NewMemberId(), replica.PeerUrl));
@@ -65,6 +66,15 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
         world.Record($"delete {replica.Name}");
         world.Machines.Remove(replica.Name);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The one setting fake replicas have: a machine type, which each machine keeps from its making.</summary>
+    public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force)
+    {
+        (change with { MachineType = null }).RefuseAll("a fake cluster has a machine type only");
+        return change.MachineType is { } type && type != cluster.ProviderData.GetValueOrDefault(MachineTypeKey)
+            ? new Dictionary<string, string> { [MachineTypeKey] = type }
+            : new Dictionary<string, string>();
     }
 
     public void CheckCanRestore()

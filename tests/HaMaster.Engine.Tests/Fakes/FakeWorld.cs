@@ -104,6 +104,9 @@ public sealed record FakeMachine(string Name, string Address)
     public string ExternalAddress => "198.51.100." + Address.Split('.')[3];
 
     public bool Running { get; set; }
+
+    /// <summary>The cluster's machine type when the machine was made (<see cref="FakeReplicaProvider.MachineTypeKey"/>); null: none recorded.</summary>
+    public string? MachineType { get; init; }
 }
 
 public sealed record FakeMember(ulong Id, string PeerUrl)

@@ -87,11 +87,23 @@ public sealed class FlowPlanTests : IDisposable
     public void A_rollout_backs_up_first_and_never_goes_back_once_it_replaces_and_journals_what_it_replaces()
     {
         var session = Session(replicas: 3);
-        var flow = new RolloutFlow(session, Health(session));
+        var flow = new RolloutFlow(session, Health(session), new Dictionary<string, string>());
         Assert.Equal(["backup", "replace"], flow.Steps.Select(s => s.Name));
         Assert.Equal("replace", Assert.Single(flow.Steps, s => s.PointOfNoReturn).Name);
         Assert.Equal(OperationKind.Rollout, flow.Journal);
         Assert.Equal(session.State.Replicas.Select(r => r.Name), flow.Replacing);
+        Assert.Null(flow.ProviderSettings);
+    }
+
+    [Fact]
+    public void A_rollout_with_new_settings_records_them_after_the_backup_and_journals_them()
+    {
+        var session = Session(replicas: 3);
+        var settings = new Dictionary<string, string> { ["kubernetesVersion"] = "v1.35.0" };
+        var flow = new RolloutFlow(session, Health(session), settings);
+        Assert.Equal(["backup", "settings", "replace"], flow.Steps.Select(s => s.Name));
+        Assert.Equal(["settings", "replace"], flow.Steps.Where(s => s.PointOfNoReturn).Select(s => s.Name));
+        Assert.Equal(settings, flow.ProviderSettings);
     }
 
     [Fact]
@@ -135,6 +147,7 @@ public sealed class FlowPlanTests : IDisposable
         public Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) => throw Unused();
         public Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken) => throw Unused();
         public Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
+        public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force) => throw Unused();
         public void CheckCanRestore() => throw Unused();
         public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) => throw Unused();
         public Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();

@@ -84,6 +84,33 @@ public sealed class InterruptedFlowTests : IDisposable
     }
 
     [Theory]
+    [InlineData("backup")]
+    [InlineData("settings")]
+    [InlineData("replace")]
+    public async Task A_rollout_to_new_settings_killed_before_a_step_records_them_and_replaces_every_replica_only_past_the_backup(string step)
+    {
+        var before = await ThreeReplicasAsync();
+        var change = new Providers.ReplicaSettingsChange(MachineType: "large");
+
+        await KillAsync(step, engine => engine.UpdateAsync(Cluster, change, rollout: false, force: false, CancellationToken.None));
+        await ResolveAsync();
+
+        var state = Store().Load(Cluster);
+        Assert.Null(state.Pending);
+        if (step is "backup")
+        {
+            Assert.False(state.ProviderData.ContainsKey(FakeReplicaProvider.MachineTypeKey));
+            Assert.All(_world.Machines.Values, m => Assert.Null(m.MachineType));
+        }
+        else
+        {
+            Assert.Equal("large", state.ProviderData[FakeReplicaProvider.MachineTypeKey]);
+            Assert.Equal(state.Replicas.Select(r => r.Name).Order(), _world.Machines.Values.Where(m => m.MachineType == "large").Select(m => m.Name).Order());
+        }
+        AssertOutcome(step is "backup" ? Outcome.RolledBack : Outcome.Finished, before, replicasAfterFinish: 3);
+    }
+
+    [Theory]
     [MemberData(nameof(RestoreSteps))]
     public async Task A_restore_killed_before_a_step_is_finished_by_the_next_command_from_that_step(string step)
     {

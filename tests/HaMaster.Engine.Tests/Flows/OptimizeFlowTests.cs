@@ -129,22 +129,5 @@ public sealed class OptimizeFlowTests : IDisposable
 
     private HaEngine Engine() => _world.Engine(_root, new WarningRecorder(_warnings));
 
-    private sealed class WarningRecorder(List<string> warnings) : IOperationObserver
-    {
-        public void Verbose(string message)
-        {
-        }
-
-        public void Warning(string message) => warnings.Add(message);
-
-        public void Progress(ProgressActivity activity)
-        {
-        }
-
-        public void Completed(ProgressActivity activity)
-        {
-        }
-    }
-
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -74,6 +74,42 @@ public sealed class RolloutFlowTests : IDisposable
         Assert.Equal(state, File.ReadAllText(new StateDirectory(_root).StateFile(Cluster)));
     }
 
+    [Fact]
+    public async Task New_settings_are_recorded_and_every_replacement_is_made_with_them_and_the_same_settings_again_replace_nothing()
+    {
+        await Engine().NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None);
+        await Engine().AddReplicaAsync(Cluster, null, CancellationToken.None);
+        var change = new Providers.ReplicaSettingsChange(MachineType: "large");
+        Assert.Equal(Store().Load(Cluster).Replicas.Select(r => r.Name), Engine().PlanUpdate(Cluster, change, rollout: false, force: false).Replicas);
+
+        var after = await Engine().UpdateAsync(Cluster, change, rollout: false, force: false, CancellationToken.None);
+
+        Assert.Equal("large", Store().Load(Cluster).ProviderData[FakeReplicaProvider.MachineTypeKey]);
+        Assert.All(after, r => Assert.Equal("large", _world.Machines[r.Name].MachineType));
+        Assert.Empty(Engine().PlanUpdate(Cluster, change, rollout: false, force: false).Replicas);
+        _world.Calls.Clear();
+        var warnings = new List<string>();
+        var again = await _world.Engine(_root, new WarningRecorder(warnings)).UpdateAsync(Cluster, change, rollout: false, force: false, CancellationToken.None);
+        Assert.Equal(after.Select(r => r.Name), again.Select(r => r.Name));
+        Assert.DoesNotContain(_world.Calls, c => c.StartsWith("start ", StringComparison.Ordinal) || c.StartsWith("delete ", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("has these settings already; no replica was replaced", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_setting_the_provider_does_not_have_is_refused_before_anything_is_touched()
+    {
+        await Engine().NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None);
+        var state = File.ReadAllText(new StateDirectory(_root).StateFile(Cluster));
+        var change = new Providers.ReplicaSettingsChange(KubernetesVersion: "v1.35.0");
+
+        Assert.Equal(ErrorIds.ProviderParameterNotSupported, Assert.Throws<HaException>(() => Engine().PlanUpdate(Cluster, change, rollout: false, force: false)).ErrorId);
+        var refused = await Assert.ThrowsAsync<HaException>(() => Engine().UpdateAsync(Cluster, change, rollout: true, force: false, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ProviderParameterNotSupported, refused.ErrorId);
+        Assert.StartsWith("-KubernetesVersion applies to the Gce provider only", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(state, File.ReadAllText(new StateDirectory(_root).StateFile(Cluster)));
+    }
+
     private ClusterStore Store() => new(new StateDirectory(_root));
 
     private HaEngine Engine() => _world.Engine(_root);
