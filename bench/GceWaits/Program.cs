@@ -11,8 +11,8 @@ using HaMaster.Testing.Compute.FakeVm;
 // The Gce provider against the Compute stand-in whose operations each take 1 s: wall time and the
 // number of operation waits that follow one another, per step, beside kube-up's sequence for the
 // same step (../shared/research/kube-up-ha-masters.md §3-§5: every gcloud command waits for its
-// operation before the next starts). Each run creates a cluster, grows it to 3 replicas and shrinks it
-// back to 1 (a cluster of its own, removed at its end).
+// operation before the next starts). Each run creates a cluster, grows it to 3 replicas, rolls the 3
+// out (Update-HaCluster -Rollout) and shrinks it back to 1 (a cluster of its own, removed at its end).
 // Usage: GceWaits [--runs N] [--json FILE]   (FILE gets every run's figures; bench/run.sh passes it to the benchmark)
 const string project = "hamaster-bench";
 var kubeUp = new Dictionary<string, int>
@@ -23,6 +23,8 @@ var kubeUp = new Dictionary<string, int>
     ["add 1 to 2"] = 8,
     // disk, instance, add-instances
     ["add 2 to 3"] = 3,
+    // by hand, per master (kube-up has no rollout): kube-down's remove-instances and instance delete, then kube-up's disk, instance, add-instances
+    ["rollout 3"] = 15,
     // remove-instances, instance delete, forwarding rule delete, delete and add the access config, target pool delete
     ["remove 2 to 1"] = 6,
 };
@@ -58,6 +60,7 @@ try
         await Measure("create", () => engine.NewClusterAsync(new NewClusterRequest(name, ProviderKind.Gce, "us-central1-a", project), CancellationToken.None));
         await Measure("add 1 to 2", () => engine.AddReplicaAsync(name, null, CancellationToken.None));
         await Measure("add 2 to 3", () => engine.AddReplicaAsync(name, null, CancellationToken.None));
+        await Measure("rollout 3", () => engine.RolloutAsync(name, CancellationToken.None));
         var replicas = await engine.GetReplicasAsync(name, CancellationToken.None);
         await engine.RemoveReplicaAsync(name, replicas[^1].Name, force: false, CancellationToken.None);
         await Measure("remove 2 to 1", () => engine.RemoveReplicaAsync(name, replicas[^2].Name, force: false, CancellationToken.None));

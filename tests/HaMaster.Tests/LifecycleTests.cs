@@ -49,6 +49,10 @@ public sealed class LifecycleTests : IDisposable
         // 3 → 2 → 1: removing the leader's replica, then down to one removes the load balancer.
         var leader = members.Single(m => m.IsLeader).Name;
         _ps.Run($"Remove-MasterReplica -Cluster life -Name {leader}", throwOnError: true);
+        // Right after the removal, the replicas that stay are served as they were before its reload (not Unknown).
+        var backends = _ps.Get<HaCluster>("Get-HaCluster life").Single().LoadBalancer!.Backends;
+        Assert.Equal(2, backends.Count);
+        Assert.All(backends, b => Assert.True(b.Healthy, $"{b.Replica} is {b.State}"));
         Assert.Equal(2, _ps.Get<EtcdMember>("Get-EtcdMember -Cluster life").Count);
         await AssertReadyAsync(cluster.Address);
         var removal = _ps.Run("Get-MasterReplica -Cluster life | Where-Object EtcdRole -eq Follower | Remove-MasterReplica", throwOnError: true);

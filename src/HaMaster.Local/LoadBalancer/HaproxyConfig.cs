@@ -23,9 +23,13 @@ internal static partial class HaproxyConfig
         config.AppendLine($"    stats socket {Quote(files.SocketPath)} mode 600 level admin expose-fd listeners");
         // Workers replaced by a reload drop their remaining connections after this, instead of piling up.
         config.AppendLine("    hard-stop-after 30s");
+        // A reload saves each server's state here first, so the next worker starts every server that
+        // stays from the health the previous one saw, instead of from a first check still pending.
+        config.AppendLine($"    server-state-file {Quote(files.ServerStatePath)}");
         config.AppendLine();
         config.AppendLine("defaults");
         config.AppendLine("    mode tcp");
+        config.AppendLine("    load-server-state-from-file global");
         config.AppendLine("    timeout connect 2s");
         config.AppendLine("    timeout client 60s");
         config.AppendLine("    timeout server 60s");

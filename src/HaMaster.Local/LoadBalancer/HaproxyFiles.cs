@@ -14,6 +14,8 @@ internal sealed record HaproxyFiles(string Directory)
     public string PidPath => Path.Combine(Directory, "haproxy.pid");
     public string SocketPath => Path.Combine(Directory, "haproxy.sock");
     public string LogPath => Path.Combine(Directory, "haproxy.log");
+    /// <summary>Each server's state as the worker before a reload saw it, for the next worker to start from.</summary>
+    public string ServerStatePath => Path.Combine(Directory, "servers.state");
 
     public static HaproxyFiles For(string directory)
     {
@@ -45,6 +47,7 @@ internal sealed record HaproxyFiles(string Directory)
         if (!System.IO.Directory.Exists(Directory)) return;
         File.Delete(PidPath);
         File.Delete(SocketPath);
+        File.Delete(ServerStatePath);
     }
 
     public long LogLength => File.Exists(LogPath) ? new FileInfo(LogPath).Length : 0;

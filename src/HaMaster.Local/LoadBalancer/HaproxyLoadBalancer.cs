@@ -39,22 +39,32 @@ public sealed class HaproxyLoadBalancer
             var current = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false);
             if (current is not null && current.Serves(spec))
             {
-                foreach (var drained in current.Servers.Where(server => server.State == BackendState.Maintenance))
-                    await HaproxyStatsSocket.RunAdminCommandAsync(
-                        files.SocketPath, $"set server {HaproxyConfig.BackendName}/{drained.Name} state ready", cancellationToken).ConfigureAwait(false);
+                await UndoDrainsAsync(files, current, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
 
         await WriteValidatedConfigAsync(files, config, cancellationToken).ConfigureAwait(false);
         if (masterPid > 0)
+        {
             await ReloadAsync(files, masterPid, spec, cancellationToken).ConfigureAwait(false);
+            // The server state carried over the reload includes a drain; serving the spec means serving every backend.
+            var reloaded = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false);
+            if (reloaded is not null) await UndoDrainsAsync(files, reloaded, cancellationToken).ConfigureAwait(false);
+        }
         else
             await LaunchAsync(files, snapshot => snapshot.Serves(spec), cancellationToken).ConfigureAwait(false);
     }
 
+    private static async Task UndoDrainsAsync(HaproxyFiles files, HaproxySnapshot snapshot, CancellationToken cancellationToken)
+    {
+        foreach (var drained in snapshot.Servers.Where(server => server.State == BackendState.Maintenance))
+            await HaproxyStatsSocket.RunAdminCommandAsync(
+                files.SocketPath, $"set server {HaproxyConfig.BackendName}/{drained.Name} state ready", cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Puts a backend in maintenance so that it gets no new connection (existing ones go on).
-    /// A later reload forgets this: drain right before removing the replica.</summary>
+    /// A later reload undoes it: drain right before removing the replica.</summary>
     public async Task DrainAsync(LoadBalancerSpec spec, string backendName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -117,6 +127,7 @@ public sealed class HaproxyLoadBalancer
     private static async Task ReloadAsync(HaproxyFiles files, int masterPid, LoadBalancerSpec spec, CancellationToken cancellationToken)
     {
         var before = await HaproxyStatsSocket.TryReadSnapshotAsync(files.SocketPath, cancellationToken).ConfigureAwait(false);
+        await SaveServerStateAsync(files, cancellationToken).ConfigureAwait(false);
         var logOffset = files.LogLength;
         // The master re-executes itself on SIGUSR2, reads the new configuration and forks a new worker
         // that takes over the stats socket; the old worker finishes its connections and exits.
@@ -132,6 +143,25 @@ public sealed class HaproxyLoadBalancer
             files, masterPid,
             snapshot => snapshot.WorkerPid != before?.WorkerPid && snapshot.Serves(spec),
             logOffset, "reloading", cancellationToken, AskAgainIfNothingHappened).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Saves the running worker's server states for the next one (the configuration loads them): a
+    /// server that stays is then served as healthy at once, where it would otherwise show its first
+    /// check pending (Unknown) for up to a second after the reload. Without an answer, the next
+    /// worker starts from fresh checks.
+    /// </summary>
+    private static async Task SaveServerStateAsync(HaproxyFiles files, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var state = await HaproxyStatsSocket.SendAsync(files.SocketPath, "show servers state", cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(files.ServerStatePath, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException)
+        {
+            File.Delete(files.ServerStatePath);
+        }
     }
 
     private static async Task WaitUntilAsync(

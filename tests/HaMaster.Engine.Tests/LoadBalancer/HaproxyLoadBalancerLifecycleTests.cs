@@ -41,6 +41,37 @@ public sealed class HaproxyLoadBalancerLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServersThatStayThroughAReload_AreUpAtOnce_NotBackToAFirstCheckPending()
+    {
+        var first = bed.StartBackend("cp-1", 2);
+        var removed = bed.StartBackend("cp-2", 3);
+        var third = bed.StartBackend("cp-3", 4);
+        await bed.LoadBalancer.ApplyAsync(bed.Spec(first, removed, third), CancellationToken.None);
+        await bed.WaitForStatesAsync(("cp-1", BackendState.Up), ("cp-2", BackendState.Up), ("cp-3", BackendState.Up));
+
+        await bed.LoadBalancer.ApplyAsync(bed.Spec(first, third), CancellationToken.None);
+
+        var statuses = await bed.LoadBalancer.GetBackendsAsync(bed.Directory, CancellationToken.None);
+        Assert.Equal([("cp-1", BackendState.Up), ("cp-3", BackendState.Up)], statuses.Select(s => (s.Name, s.State)).Order());
+    }
+
+    [Fact]
+    public async Task AReloadPutsADrainedServerThatStaysBackInRotation()
+    {
+        var drained = bed.StartBackend("cp-1", 2);
+        var other = bed.StartBackend("cp-2", 3);
+        var spec = bed.Spec(drained, other);
+        await bed.LoadBalancer.ApplyAsync(spec, CancellationToken.None);
+        await bed.WaitForStatesAsync(("cp-1", BackendState.Up), ("cp-2", BackendState.Up));
+        await bed.LoadBalancer.DrainAsync(spec, "cp-1", CancellationToken.None);
+
+        await bed.LoadBalancer.ApplyAsync(bed.Spec(drained, other, bed.StartBackend("cp-3", 4)), CancellationToken.None);
+
+        await bed.WaitForStatesAsync(("cp-1", BackendState.Up), ("cp-2", BackendState.Up), ("cp-3", BackendState.Up));
+        Assert.Equal(new HashSet<string> { "cp-1", "cp-2", "cp-3" }, await bed.AskRepeatedlyAsync(12));
+    }
+
+    [Fact]
     public async Task ApplyWithAnAddedBackend_ServesIt()
     {
         var first = bed.StartBackend("cp-1", 2);
