@@ -30,9 +30,15 @@ public sealed class GceRolloutTests
         Assert.StartsWith(ErrorIds.VersionChangeRefused + ",", refused.FullyQualifiedErrorId);
         Assert.Contains("one minor version at a time", refused.Exception.Message);
         Assert.Equal(rolledOut.Select(r => r.Name).Order(), Instances(cloud));
-        var updated = cloud.Run("Update-HaCluster -Cluster ro -KubernetesVersion v1.35.0 -Confirm:$false").OfType<MasterReplica>().ToList();
+        var updated = cloud.Run("Update-HaCluster -Cluster ro -KubernetesVersion v1.35.0 -EtcdVersion v3.5.22 -MachineType e2-standard-4 -Confirm:$false")
+            .OfType<MasterReplica>().ToList();
         AssertReplaced(cloud, rolledOut, updated);
-        Assert.All(updated, r => Assert.Contains("kubernetes_version=v1.35.0", StartupScript(cloud, r.Name)));
+        Assert.All(updated, r =>
+        {
+            Assert.Contains("kubernetes_version=v1.35.0", StartupScript(cloud, r.Name));
+            Assert.Contains("etcd_version=v3.5.22", StartupScript(cloud, r.Name));
+            Assert.EndsWith("/machineTypes/e2-standard-4", (string)Instance(cloud, r.Name)["machineType"]!, StringComparison.Ordinal);
+        });
         cloud.Run("Remove-HaCluster ro -Force");
         Assert.Empty(cloud.StandIn.Inventory());
     }
@@ -51,7 +57,9 @@ public sealed class GceRolloutTests
     private static IEnumerable<string> Instances(GceTestCloud cloud) =>
         cloud.StandIn.Inventory().Where(p => p.Contains("/instances/", StringComparison.Ordinal)).Select(p => p[(p.LastIndexOf('/') + 1)..]).Order();
 
+    private static System.Text.Json.Nodes.JsonNode Instance(GceTestCloud cloud, string instance) =>
+        cloud.StandIn.GetResource($"projects/{GceTestCloud.Project}/zones/{GceTestCloud.Zone}/instances/{instance}")!;
+
     private static string StartupScript(GceTestCloud cloud, string instance) =>
-        (string)cloud.StandIn.GetResource($"projects/{GceTestCloud.Project}/zones/{GceTestCloud.Zone}/instances/{instance}")!["metadata"]!["items"]!.AsArray()
-            .Single(i => (string)i!["key"]! == ReplicaMetadataKeys.StartupScript)!["value"]!;
+        (string)Instance(cloud, instance)["metadata"]!["items"]!.AsArray().Single(i => (string)i!["key"]! == ReplicaMetadataKeys.StartupScript)!["value"]!;
 }
