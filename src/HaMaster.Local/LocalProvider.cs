@@ -60,7 +60,8 @@ public sealed class LocalProvider : IReplicaProvider
         for (var host = 2; host < 255; host++)
         {
             var address = $"{prefix}.{host}";
-            if (!used.Contains(address)) return address;
+            // Another program listening on one of a replica's ports would make its etcd or endpoint fail to start.
+            if (!used.Contains(address) && !ListeningSockets.AnyOn(address, [Ports.EtcdClient, Ports.EtcdPeer, Ports.Api])) return address;
         }
         throw new HaException(ErrorIds.AddressUnavailable,
             $"Cluster '{cluster.Name}' has no free loopback address left.", "Remove replicas you do not need.", cluster.Name);
@@ -71,10 +72,10 @@ public sealed class LocalProvider : IReplicaProvider
         var layout = Layout(cluster, replica);
         Directory.CreateDirectory(layout.Directory);
 
-        var etcd = RunningOrStarted(layout.EtcdMarker, () => DetachedProcess.Start(Components.Etcd, EtcdArguments(cluster, replica, bootstrap, certificates), layout.EtcdLog));
+        var etcd = StartedComponent.RunningOrStart(layout.EtcdMarker, () => DetachedProcess.Start(Components.Etcd, EtcdArguments(cluster, replica, bootstrap, certificates), layout.EtcdLog));
 
         WriteEndpointConfig(cluster, replica, certificates, layout);
-        var endpoint = RunningOrStarted(layout.EndpointMarker, () =>
+        var endpoint = StartedComponent.RunningOrStart(layout.EndpointMarker, () =>
         {
             var (program, arguments) = EndpointLauncher.CommandFor(layout.EndpointConfig);
             return DetachedProcess.Start(program, arguments, layout.EndpointLog);
@@ -83,19 +84,6 @@ public sealed class LocalProvider : IReplicaProvider
         await WaitListeningAsync(replica, etcd, Ports.EtcdClient, layout.EtcdLog, "etcd", cancellationToken).ConfigureAwait(false);
         await WaitListeningAsync(replica, endpoint, Ports.Api, layout.EndpointLog, "API endpoint", cancellationToken).ConfigureAwait(false);
         return null;
-    }
-
-    /// <summary>
-    /// How to tell whether a component still runs while it starts. One started just now is also
-    /// followed by its process id: while it replaces itself with the program (setsid, then exec)
-    /// its command line reads empty and a look for its marker misses it, which on a loaded machine
-    /// was taken for a failed start.
-    /// </summary>
-    private static Func<bool> RunningOrStarted(string marker, Func<int> start)
-    {
-        if (IsRunning(marker)) return () => IsRunning(marker);
-        var pid = start();
-        return () => DetachedProcess.IsAlive(pid) || IsRunning(marker);
     }
 
     /// <summary>The command line this provider runs a replica's etcd member with.</summary>
@@ -261,36 +249,31 @@ public sealed class LocalProvider : IReplicaProvider
             TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WaitListeningAsync(ReplicaRecord replica, Func<bool> isRunning, int port, string log, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until <paramref name="component"/> itself listens on its port. A connect is not proof: a
+    /// program already holding the port answers it while the component exits at once with "address
+    /// already in use", which is then quoted.
+    /// </summary>
+    private static async Task WaitListeningAsync(ReplicaRecord replica, StartedComponent component, int port, string log, string what, CancellationToken cancellationToken)
     {
-        var up = await Waiter.UntilAsync(async () =>
+        var up = await Waiter.UntilAsync(() =>
         {
-            if (!isRunning()) throw StartFailed(replica, what, log);
-            return await AcceptsAsync(replica.InternalAddress, port, cancellationToken).ConfigureAwait(false);
+            if (!component.IsRunning()) throw StartFailed(replica, what, log);
+            return Task.FromResult(ListeningSockets.InodeOf(replica.InternalAddress, port) is { } socket && ListeningSockets.HeldBy(socket, component.Pids()));
         }, StartTimeout, cancellationToken).ConfigureAwait(false);
         if (!up) throw StartFailed(replica, what, log);
     }
 
-    private static async Task<bool> AcceptsAsync(string address, int port, CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(address, port, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
+    /// <summary>Quotes the component's own account of its failure when its log has one (etcd's JSON lines), else the log's last lines.</summary>
     private static HaException StartFailed(ReplicaRecord replica, string what, string log)
     {
+        if (ComponentLog.LastFailure(log) is { } failure)
+            return new HaException(ErrorIds.ProcessStartFailed, $"The {what} of replica {replica.Name} did not start. It logged: {failure}",
+                "Fix what it reports, then run the command again.", replica.Name);
         var tail = File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(5)) : "(no log)";
         return new HaException(ErrorIds.ProcessStartFailed,
             $"The {what} of replica {replica.Name} did not start. Last lines of {log}:{Environment.NewLine}{tail}",
-            "Read the log named above; fix what it reports, then run the command again.", replica.Name);
+            "Read the log lines above; fix what they report, then run the command again.", replica.Name);
     }
 
     private static bool IsRunning(string marker) => DetachedProcess.FindByMarker(marker).Count > 0;

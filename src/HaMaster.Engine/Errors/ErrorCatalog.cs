@@ -30,7 +30,7 @@ public static class ErrorCatalog
         new(ErrorIds.LastReplica, HaErrorCategory.InvalidOperation, "The last replica cannot be removed; Remove-HaCluster removes a whole cluster."),
         new(ErrorIds.MembershipChangeInProgress, HaErrorCategory.ResourceBusy, "An etcd learner has not been promoted yet; no other membership change may start."),
         new(ErrorIds.AddressUnavailable, HaErrorCategory.ResourceBusy, "No free address (a loopback block on Local) could be reserved, or the address is taken."),
-        new(ErrorIds.ProcessStartFailed, HaErrorCategory.InvalidOperation, "etcd or the API endpoint exited or did not listen after it was started; the message quotes its log."),
+        new(ErrorIds.ProcessStartFailed, HaErrorCategory.InvalidOperation, "etcd or the API endpoint exited or did not listen after it was started (another program holding its port, for one); the message quotes the cause it logged, else its log's last lines."),
         new(ErrorIds.ComponentFailed, HaErrorCategory.InvalidResult, "etcd, HAProxy or a replica process failed while HaMaster drove it."),
         new(ErrorIds.CloudApiFailed, HaErrorCategory.InvalidResult, "Compute Engine refused or failed a call (quota, permission, a resource in the way, an operation that ended in error) or could not be reached; the message quotes the API."),
         new(ErrorIds.EtcdRequestFailed, HaErrorCategory.ConnectionError, "An etcd request failed or was not answered; the message quotes etcd."),
