@@ -196,6 +196,29 @@ public sealed partial class HaEngine
         ReleaseAndDeleteLock(clusterLock, cluster);
     }
 
+    /// <summary>
+    /// Removes what is left of a cluster whose state cannot be read or was deleted by hand: every
+    /// provider removes what it finds without the state (Local: the cluster's processes and address
+    /// block), then the cluster's folder goes. Without a state there is no journal and no lock to
+    /// take (every other command on the cluster fails on the state); run again, it finds less.
+    /// Returns what was removed, in words; throws ClusterNotFound when there was nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveLeftoversAsync(string cluster, CancellationToken cancellationToken)
+    {
+        Naming.ResourceNames.ValidateClusterName(cluster);
+        var removed = new List<string>();
+        foreach (var kind in Enum.GetValues<ProviderKind>())
+            removed.AddRange(await _providers(kind).RemoveLeftoversAsync(cluster, cancellationToken).ConfigureAwait(false));
+        var folder = _store.Directory.ClusterDirectory(cluster);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+            removed.Add($"the folder {folder}");
+        }
+        if (removed.Count == 0) throw ClusterStore.NotFound(cluster);
+        return removed;
+    }
+
     private void WarnIfEven(ClusterSession session)
     {
         if (SafetyRules.EvenCountWarning(session.Name, session.State.Replicas.Count) is { } warning) _observer.Warning(warning);

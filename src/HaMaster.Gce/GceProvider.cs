@@ -117,6 +117,10 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public async Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) =>
         await (await VmsAsync(cluster, cancellationToken).ConfigureAwait(false)).DeleteAsync(replica, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Nothing: without the state, the cluster's project and region are unknown (its VMs carry the label cluster=NAME).</summary>
+    public Task<IReadOnlyList<string>> RemoveLeftoversAsync(string cluster, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force) =>
         GceClusterSettings.Of(cluster, _options).Change(change, force);
 

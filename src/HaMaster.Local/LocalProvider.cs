@@ -110,6 +110,25 @@ public sealed class LocalProvider : IReplicaProvider
         if (Directory.Exists(replicasFolder) && !Directory.EnumerateFileSystemEntries(replicasFolder).Any()) Directory.Delete(replicasFolder);
     }
 
+    /// <summary>
+    /// Every process whose command line names a path in the cluster's folder (etcd members, API
+    /// endpoints, HAProxy all do), stopped; every address block reserved for the cluster's state file, released.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveLeftoversAsync(string cluster, CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        var marker = _directory.ClusterDirectory(cluster) + Path.DirectorySeparatorChar;
+        var processes = DetachedProcess.FindByMarker(marker);
+        if (processes.Count > 0)
+        {
+            await DetachedProcess.StopAllAsync(marker, graceful: false, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            removed.Add($"{processes.Count} processes ({string.Join(", ", processes)})");
+        }
+        foreach (var prefix in LoopbackBlocks.ReleaseAllOf(_directory.StateFile(cluster)))
+            removed.Add($"the address block {prefix}.0/24");
+        return removed;
+    }
+
     public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force)
     {
         change.RefuseAll("a Local cluster runs the etcd and HAProxy installed on this machine");

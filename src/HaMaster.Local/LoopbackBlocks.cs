@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using HaMaster.Engine.Errors;
+using HaMaster.Local.Processes;
 
 namespace HaMaster.Local;
 
@@ -52,14 +53,36 @@ public static class LoopbackBlocks
         }
     }
 
-    /// <summary>A reservation whose cluster state folder is gone belongs to a cluster deleted by hand.</summary>
-    private static bool IsStale(string file)
+    /// <summary>Releases every block reserved for <paramref name="owner"/>; returns their prefixes.</summary>
+    public static IReadOnlyList<string> ReleaseAllOf(string owner)
+    {
+        if (!Directory.Exists(ReservationFolder)) return [];
+        var released = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(ReservationFolder))
+        {
+            if (ReadOwner(file) != owner) continue;
+            var prefix = Path.GetFileName(file);
+            Release(prefix, owner);
+            released.Add(prefix);
+        }
+        return released;
+    }
+
+    /// <summary>
+    /// A reservation whose cluster state folder is gone belongs to a cluster deleted by hand; while
+    /// anything still listens on one of the block's addresses (its processes outlived the folder),
+    /// the block is still in use.
+    /// </summary>
+    private static bool IsStale(string file) =>
+        ReadOwner(file) is { Length: > 0 } owner && !Directory.Exists(Path.GetDirectoryName(owner))
+        && !ListeningSockets.AnyInBlock(Path.GetFileName(file));
+
+    private static string? ReadOwner(string file)
     {
         try
         {
-            var owner = File.ReadAllText(file);
-            return owner.Length > 0 && !Directory.Exists(Path.GetDirectoryName(owner));
+            return File.ReadAllText(file);
         }
-        catch (IOException) { return false; }
+        catch (IOException) { return null; }
     }
 }

@@ -67,7 +67,7 @@ public sealed class BadInputTests : IClassFixture<BadInputFixture>
         { "Update-HaCluster -Cluster ok -MachineType e2-standard-4", "ProviderParameterNotSupported" },
         { "Get-MasterReplica -Cluster corrupt", "StateCorrupt" },
         { "Add-MasterReplica -Cluster corrupt", "StateCorrupt" },
-        { "Remove-HaCluster -Name corrupt -Force", "StateCorrupt" },
+        { "Remove-HaCluster -Name corrupt -Confirm:$false", "StateCorrupt" },
         { "New-HaCluster -Name fresh -Provider Azure", "CannotConvertArgumentNoMessage" },
     };
 

@@ -22,7 +22,7 @@ public static class ErrorCatalog
         new(ErrorIds.ComponentNotInstalled, HaErrorCategory.NotInstalled, "etcd or HAProxy is not installed; the message names the Debian package."),
         new(ErrorIds.CloudProjectMissing, HaErrorCategory.InvalidArgument, "The Gce provider was given no Google Cloud project: no -Project, no CLOUDSDK_CORE_PROJECT, no project in gcloud's configuration."),
         new(ErrorIds.CloudCredentialsMissing, HaErrorCategory.AuthenticationError, "The Gce provider found no usable Google credentials (Application Default Credentials, GOOGLE_APPLICATION_CREDENTIALS, CLOUDSDK_AUTH_ACCESS_TOKEN_FILE), or the credential file named cannot be used."),
-        new(ErrorIds.StateCorrupt, HaErrorCategory.InvalidData, "A cluster's state file cannot be read."),
+        new(ErrorIds.StateCorrupt, HaErrorCategory.InvalidData, "A cluster's state file cannot be read; the state before its last change is kept beside it (cluster.json.previous), and Remove-HaCluster -Force removes what is left of the cluster."),
         new(ErrorIds.StorageFailed, HaErrorCategory.WriteError, "A file or folder HaMaster needs (state, certificates, replica data) could not be read or written."),
         new(ErrorIds.ClusterBusy, HaErrorCategory.ResourceBusy, "Another HaMaster command held the cluster's lock for longer than the wait allows."),
         new(ErrorIds.ClusterUnhealthy, HaErrorCategory.InvalidOperation, "The change needs a healthy cluster (safety rule 3); only removing or repairing the unhealthy replica is allowed."),

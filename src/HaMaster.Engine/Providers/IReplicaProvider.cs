@@ -48,6 +48,13 @@ public interface IReplicaProvider
     /// <summary>Stops the replica: a crash (kill) unless <paramref name="graceful"/>.</summary>
     Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stops and removes what this provider keeps of cluster <paramref name="cluster"/> that it can
+    /// find without the cluster's state, for a state that is damaged or was deleted by hand
+    /// (Remove-HaCluster -Force). Returns what it removed, in words; nothing when it found nothing.
+    /// </summary>
+    Task<IReadOnlyList<string>> RemoveLeftoversAsync(string cluster, CancellationToken cancellationToken);
+
     /// <summary>Stops the replica and wipes its data, so it can never rejoin with its old identity.</summary>
     Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);
 

@@ -74,6 +74,7 @@ public sealed class ClusterStore
         try
         {
             File.WriteAllText(temporary, JsonSerializer.Serialize(state, Json));
+            if (File.Exists(path)) File.Copy(path, Directory.PreviousStateFile(state.Name), overwrite: true);
             File.Move(temporary, path, overwrite: true);
         }
         catch
@@ -104,6 +105,7 @@ public sealed class ClusterStore
     private static HaException Corrupt(string cluster, string path, string reason, Exception? inner) => new(
         ErrorIds.StateCorrupt,
         $"The state of cluster '{cluster}' cannot be read: {reason}. Nothing was changed.",
-        $"Restore the file '{path}' from a backup, or, if the cluster's processes are gone, delete the folder '{Path.GetDirectoryName(path)}' to forget the cluster.",
+        $"Copy '{path}{StateDirectory.PreviousSuffix}' over '{path}' to go back to the state before the last change, " +
+        $"or run Remove-HaCluster -Name {cluster} -Force to stop and remove everything left of the cluster.",
         cluster, inner);
 }

@@ -28,6 +28,11 @@ public sealed class StateDirectory
         return Path.Combine(ClustersRoot, cluster);
     }
     public string StateFile(string cluster) => Path.Combine(ClusterDirectory(cluster), "cluster.json");
+
+    public const string PreviousSuffix = ".previous";
+
+    /// <summary>The state as it was before its last save, kept so that a damaged state file can be put back.</summary>
+    public string PreviousStateFile(string cluster) => StateFile(cluster) + PreviousSuffix;
     public string LockFile(string cluster) => Path.Combine(ClusterDirectory(cluster), "cluster.lock");
     /// <summary>Where a cluster's backups go unless Backup-HaCluster -Path says otherwise.</summary>
     public string BackupsDirectory(string cluster) => Path.Combine(ClusterDirectory(cluster), "backups");

@@ -24,6 +24,10 @@ internal static class ListeningSockets
         return Listening().Any(s => wanted.Contains(s.Port) && s.Address.Equals(ip));
     }
 
+    /// <summary>Whether a program listens on an address of the block <paramref name="prefix"/> (such as "127.34.201").</summary>
+    public static bool AnyInBlock(string prefix) =>
+        Listening().Any(s => s.Address.ToString().StartsWith(prefix + ".", StringComparison.Ordinal));
+
     /// <summary>Whether one of <paramref name="pids"/> holds the socket with <paramref name="inode"/>.</summary>
     public static bool HeldBy(long inode, IEnumerable<int> pids)
     {

@@ -68,6 +68,9 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> RemoveLeftoversAsync(string cluster, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>The one setting fake replicas have: a machine type, which each machine keeps from its making.</summary>
     public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force)
     {

@@ -61,7 +61,23 @@ public sealed class ClusterStoreTests : IDisposable
         Assert.Equal(ErrorIds.StateCorrupt, error.ErrorId);
         Assert.Equal(HaErrorCategory.InvalidData, error.Category);
         Assert.Contains(store.Directory.StateFile("demo"), error.RecommendedAction);
+        Assert.Contains("Remove-HaCluster -Name demo -Force", error.RecommendedAction);
         Assert.Equal("{ not json", File.ReadAllText(store.Directory.StateFile("demo")));
+    }
+
+    [Fact]
+    public void A_save_keeps_the_state_it_replaces_so_a_damaged_file_can_be_put_back()
+    {
+        var store = new ClusterStore(new StateDirectory(_root));
+        var state = new ClusterState { Name = "demo", Zone = "local-a", Address = "127.0.0.1", BackupRetention = 3 };
+        store.Save(state);
+        Assert.False(File.Exists(store.Directory.PreviousStateFile("demo")));
+        store.Save(new ClusterState { Name = "demo", Zone = "local-a", Address = "127.0.0.1", BackupRetention = 4 });
+
+        File.WriteAllText(store.Directory.StateFile("demo"), "{");
+        File.Copy(store.Directory.PreviousStateFile("demo"), store.Directory.StateFile("demo"), overwrite: true);
+
+        Assert.Equal(3, store.Load("demo").BackupRetention);
     }
 
     [Theory]
