@@ -41,5 +41,5 @@ internal sealed partial class ConsoleHostUserInterface : PSHostUserInterface
     private static partial System.Text.RegularExpressions.Regex AnsiSequence();
 
     private static PSInvalidOperationException NoPrompt() =>
-        new("The script runner cannot ask questions. Pass -Confirm:$false or -Force to commands that would ask.");
+        new("The script runner cannot ask questions.");
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using HaMaster.Engine;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
@@ -147,7 +148,32 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
             WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
             return true;
         }
-        return ShouldProcess(target, action);
+        return Ask(() => ShouldProcess(target, action), $"{action} on {target}", "-Force or -Confirm:$false");
+    }
+
+    /// <summary>
+    /// ShouldContinue for a question that only <paramref name="skipWith"/> skips (not -Confirm:$false),
+    /// such as replacing a healthy replica.
+    /// </summary>
+    protected bool AskToContinue(string query, string caption, string skipWith) => Ask(() => ShouldContinue(query, caption), query, skipWith);
+
+    /// <summary>
+    /// Asks as <paramref name="question"/> does; a session that cannot ask (a script runner, pwsh
+    /// -NonInteractive) gets ConfirmationNotPossible naming the switch that goes on without the
+    /// question, instead of the host's own failure.
+    /// </summary>
+    private bool Ask(Func<bool> question, string what, string skipWith)
+    {
+        try
+        {
+            return question();
+        }
+        catch (Exception e) when (e is HostException or PSInvalidOperationException or NotImplementedException)
+        {
+            throw new HaException(ErrorIds.ConfirmationNotPossible,
+                $"{MyInvocation.MyCommand.Name} has to ask before it goes on ({what}), and this session cannot ask: {e.Message}",
+                $"Add {skipWith} to go on without the question, or run the command in an interactive session.", ErrorTarget, e);
+        }
     }
 
     private bool IsPresent(string switchName) =>

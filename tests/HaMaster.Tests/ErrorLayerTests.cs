@@ -24,6 +24,20 @@ public sealed class ErrorLayerTests : IDisposable
     }
 
     [Fact]
+    public void A_question_in_a_session_that_cannot_ask_names_the_switch_that_goes_on_without_it()
+    {
+        _ps.Run("New-HaCluster -Name qa", throwOnError: true);
+        using var runner = new RunnerProcess(_ps.Home, "Repair-MasterReplica -Cluster qa -Name qa-master -Confirm:$false; Remove-HaCluster qa");
+
+        Assert.NotEqual(0, runner.WaitForExit(TimeSpan.FromMinutes(1)));
+        Assert.Contains("Repair-MasterReplica has to ask before it goes on (Replica qa-master is healthy.", runner.Output);
+        Assert.Contains("Add -Force to go on without the question", runner.Output);
+        Assert.Contains("Add -Force or -Confirm:$false to go on without the question", runner.Output);
+        Assert.DoesNotContain("read the component's log", runner.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, Assert.Single(_ps.Get<HaCluster>("Get-HaCluster qa")).ReplicaCount);
+    }
+
+    [Fact]
     public void An_etcd_that_exits_at_start()
     {
         using var etcd = new FakeProgram(_ps.Home, "echo 'etcd: unknown flag --frobnicate' >&2; exit 2");

@@ -50,6 +50,7 @@ public static class ErrorCatalog
         new(ErrorIds.KubeConfigInvalid, HaErrorCategory.InvalidData, "The kubeconfig file to merge into is not valid YAML or not shaped like a kubeconfig; it was left untouched."),
         new(ErrorIds.KubeConfigNotWritable, HaErrorCategory.WriteError, "The kubeconfig file cannot be read or written (a folder in the way, no permission, a lock file left behind); it was left untouched."),
         new(ErrorIds.OperationTimedOut, HaErrorCategory.OperationTimeout, "A component did not answer in time."),
+        new(ErrorIds.ConfirmationNotPossible, HaErrorCategory.InvalidOperation, "The command had to ask a question (a confirmation) and the session cannot ask (a script runner, pwsh -NonInteractive); the message names the switch that goes on without the question."),
         new(ErrorIds.UnexpectedError, HaErrorCategory.NotSpecified, "A failure HaMaster does not know; the message says what failed."),
     ];
 

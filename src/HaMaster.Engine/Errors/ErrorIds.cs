@@ -46,5 +46,6 @@ public static class ErrorIds
     public const string InvalidEtcdQuota = "InvalidEtcdQuota";
     public const string KubeConfigNotWritable = "KubeConfigNotWritable";
     public const string OperationTimedOut = "OperationTimedOut";
+    public const string ConfirmationNotPossible = "ConfirmationNotPossible";
     public const string UnexpectedError = "UnexpectedError";
 }

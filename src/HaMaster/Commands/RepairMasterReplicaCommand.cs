@@ -47,8 +47,8 @@ public sealed class RepairMasterReplicaCommand : MasterReplicaCmdlet
     {
         var current = CurrentReplica();
         if (!ShouldProcess($"{Cluster}/{current.Name}", "Replace master replica (remove it, then add a new one in zone " + current.Zone + ")")) return;
-        if (current.Healthy && !Force && !ShouldContinue(
-                $"Replica {current.Name} is healthy. Replacing it removes it and adds a new replica. Continue?", "Replace a healthy replica"))
+        if (current.Healthy && !Force && !AskToContinue(
+                $"Replica {current.Name} is healthy. Replacing it removes it and adds a new replica. Continue?", "Replace a healthy replica", "-Force"))
             return;
         WriteObject(Run((engine, token) => engine.RepairReplicaAsync(Cluster, current.Name, Force, token)));
     });
