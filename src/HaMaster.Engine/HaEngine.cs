@@ -41,6 +41,17 @@ public sealed partial class HaEngine
 
     public ClusterState LoadCluster(string cluster) => _store.Load(cluster);
 
+    /// <summary>What -WhatIf of New-HaCluster can tell before anything is made: a bad or taken name.</summary>
+    public void CheckNewClusterName(string cluster)
+    {
+        ResourceNames.ValidateClusterName(cluster);
+        if (_store.Exists(cluster)) throw HaErrors.ClusterExists(cluster);
+    }
+
+    /// <summary>What -WhatIf of a removal or repair can tell without asking the cluster: rule 10, the last replica.</summary>
+    public void CheckNotLastReplica(string cluster, string replica, bool forRepair) =>
+        SafetyRules.CheckNotLastReplica(cluster, _store.Load(cluster).Replicas.Count, replica, forRepair);
+
     public async Task<HaCluster> NewClusterAsync(NewClusterRequest request, CancellationToken cancellationToken)
     {
         ResourceNames.ValidateClusterName(request.Name);
@@ -59,10 +70,7 @@ public sealed partial class HaEngine
         using var clusterLock = await LockAsync(request.Name, "New-HaCluster", cancellationToken, mayCreate: true).ConfigureAwait(false);
         try
         {
-            if (_store.Exists(request.Name))
-                throw new HaException(ErrorIds.ClusterExists,
-                    $"A cluster named '{request.Name}' already exists.",
-                    $"Choose another name, or remove the existing cluster with Remove-HaCluster -Name {request.Name}.", request.Name);
+            if (_store.Exists(request.Name)) throw HaErrors.ClusterExists(request.Name);
 
             var providerData = new Dictionary<string, string>();
             var address = await provider.ReserveClusterAddressAsync(request with { Zone = zone }, providerData, cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,24 @@ public sealed class WhatIfTests : IDisposable
         Assert.Contains("What if", _ps.HostOutput);
     }
 
+    [Fact]
+    public void WhatIf_reports_the_refusals_it_can_tell_without_asking_the_cluster()
+    {
+        _ps.Run("New-HaCluster -Name solo", throwOnError: true);
+        var before = Snapshot();
+        foreach (var (script, errorId) in new[]
+        {
+            ("New-HaCluster -Name solo -WhatIf", "ClusterExists"),
+            ("Remove-MasterReplica -Cluster solo -Name solo-master -WhatIf", "LastReplica"),
+            ("Repair-MasterReplica -Cluster solo -Name solo-master -WhatIf", "LastReplica"),
+        })
+        {
+            Assert.StartsWith(errorId + ",", _ps.Run(script).SingleError().FullyQualifiedErrorId);
+            Assert.Equal(before, Snapshot());
+        }
+        Assert.DoesNotContain("What if", _ps.HostOutput);
+    }
+
     private string Snapshot() => string.Join("\n", Directory.GetFiles(_ps.Home, "*", SearchOption.AllDirectories)
         .Where(f => !f.EndsWith(".log", StringComparison.Ordinal) && !f.Contains("etcd-data") && !f.EndsWith(".lock", StringComparison.Ordinal) && !f.EndsWith(".ps1", StringComparison.Ordinal))
         .OrderBy(f => f, StringComparer.Ordinal)

@@ -41,7 +41,7 @@ public sealed class RolloutFlow : Flow
         _resumeAt = resumeAt;
         var backup = new FlowStep("backup", "Back up the cluster (safety rule 12)", BackUpAsync);
         var record = new FlowStep("settings", $"Record the new settings: {string.Join(", ", settings.Select(s => $"{s.Key} {s.Value}"))}", RecordAsync) { PointOfNoReturn = true };
-        var replace = new FlowStep("replace", $"Replace the {replacing.Count} replicas one at a time, each new one served before an old one goes", ReplaceAsync) { PointOfNoReturn = true };
+        var replace = new FlowStep("replace", $"Replace {(replacing.Count == 1 ? "the replica" : $"the {replacing.Count} replicas one at a time")}, each new one served before an old one goes", ReplaceAsync) { PointOfNoReturn = true };
         Steps = settings.Count == 0 ? [backup, replace] : [backup, record, replace];
     }
 

@@ -18,7 +18,7 @@ public static class SafetyRules
     {
         if (replicas + adding > MaxReplicas)
             throw new HaException(ErrorIds.ReplicaLimitReached,
-                $"Cluster '{cluster}' has {replicas} {Plural(replicas, "replica")}; adding {adding} would make {replicas + adding}, and etcd recommends at most {MaxReplicas} members, so no replica was added.",
+                $"Cluster '{cluster}' has {replicas} {Wording.Plural(replicas, "replica")}; adding {adding} would make {replicas + adding}, and etcd recommends at most {MaxReplicas} members, so no replica was added.",
                 $"Add at most {Math.Max(0, MaxReplicas - replicas)}, and keep the cluster at 3, 5 or 7 replicas.", cluster);
     }
 
@@ -44,17 +44,26 @@ public static class SafetyRules
             throw QuorumLost(view, $"after adding a replica, {view.HealthyVoters} healthy of {votersAfter} voters would remain if the new member failed, below the quorum of {Quorum.Of(votersAfter)}");
     }
 
+    /// <summary>
+    /// Rule 10: the last replica is never removed or replaced (-Force does not change this). It needs
+    /// only the replica count, so -WhatIf reports it too.
+    /// </summary>
+    public static void CheckNotLastReplica(string cluster, int replicaCount, string replica, bool forRepair)
+    {
+        if (replicaCount > 1) return;
+        throw forRepair
+            ? new HaException(ErrorIds.LastReplica,
+                $"'{replica}' is the only replica of cluster '{cluster}': replacing it would remove the last etcd member and with it the cluster's data (-Force does not change this).",
+                $"If it runs, add a replica first (Add-MasterReplica -Cluster {cluster}), then repair; if it is stopped, start it: Start-MasterReplica -Cluster {cluster} -Name {replica}.", replica)
+            : new HaException(ErrorIds.LastReplica,
+                $"'{replica}' is the last replica of cluster '{cluster}' and cannot be removed (-Force does not change this).",
+                $"To delete the whole cluster, run Remove-HaCluster -Name {cluster}.", replica);
+    }
+
     public static void CheckRemove(MembershipView view, string replica, bool force, bool forRepair = false)
     {
         var target = view.Replicas.First(r => string.Equals(r.Replica, replica, StringComparison.OrdinalIgnoreCase));
-        if (view.Replicas.Count <= 1)
-            throw forRepair
-                ? new HaException(ErrorIds.LastReplica,
-                    $"'{replica}' is the only replica of cluster '{view.Cluster}': replacing it would remove the last etcd member and with it the cluster's data (-Force does not change this).",
-                    $"If it runs, add a replica first (Add-MasterReplica -Cluster {view.Cluster}), then repair; if it is stopped, start it: Start-MasterReplica -Cluster {view.Cluster} -Name {replica}.", replica)
-                : new HaException(ErrorIds.LastReplica,
-                    $"'{replica}' is the last replica of cluster '{view.Cluster}' and cannot be removed (-Force does not change this).",
-                    $"To delete the whole cluster, run Remove-HaCluster -Name {view.Cluster}.", replica);
+        CheckNotLastReplica(view.Cluster, view.Replicas.Count, replica, forRepair);
         RequireNoPendingLearner(view);
         RequireQuorumRead(view);
 
@@ -88,7 +97,7 @@ public static class SafetyRules
         if (force || !target.Voter || !target.Healthy) return;
         var healthyAfter = view.HealthyVoters - 1;
         if (healthyAfter < Quorum.Of(view.Voters))
-            throw QuorumLost(view, $"stopping '{replica}' would leave {healthyAfter} healthy of {view.Voters} {Plural(view.Voters, "voter")}, below the quorum of {Quorum.Of(view.Voters)}",
+            throw QuorumLost(view, $"stopping '{replica}' would leave {healthyAfter} healthy of {view.Voters} {Wording.Plural(view.Voters, "voter")}, below the quorum of {Quorum.Of(view.Voters)}",
                 view.Replicas.Any(r => !r.Healthy)
                     ? "Repair the unhealthy replicas first, or add -Force to stop it anyway (etcd will stop accepting writes)."
                     : "Add -Force to stop it anyway: etcd will stop accepting writes until it is started again.");
@@ -137,7 +146,7 @@ public static class SafetyRules
     /// <summary>A warning when the change leaves an even count: two replicas tolerate no more failures than one.</summary>
     public static string? EvenCountWarning(string cluster, int replicasAfter) =>
         replicasAfter > 0 && replicasAfter % 2 == 0
-            ? $"Cluster '{cluster}' now has {replicasAfter} replicas, which tolerate {Quorum.FaultTolerance(replicasAfter)} {Plural(Quorum.FaultTolerance(replicasAfter), "failure")}, no more than {replicasAfter - 1} {Plural(replicasAfter - 1, "replica")} would. Add a replica for an odd count."
+            ? $"Cluster '{cluster}' now has {replicasAfter} replicas, which tolerate {Quorum.FaultTolerance(replicasAfter)} {Wording.Plural(Quorum.FaultTolerance(replicasAfter), "failure")}, no more than {replicasAfter - 1} {Wording.Plural(replicasAfter - 1, "replica")} would. Add a replica for an odd count."
             : null;
 
     private static void RequireNoPendingLearner(MembershipView view)
@@ -180,6 +189,4 @@ public static class SafetyRules
 
     private static string Describe(IReadOnlyList<MemberHealth> unhealthy) =>
         string.Join("; ", unhealthy.Select(r => $"replica '{r.Replica}' is unhealthy ({r.Problem ?? "unknown"})"));
-
-    private static string Plural(int count, string word) => count == 1 ? word : word + "s";
 }

@@ -151,7 +151,7 @@ public sealed class NewHaClusterCommand : HaCmdlet
     {
         if (Provider == ProviderKind.Local)
             RefuseGceParameters();
-        Engine.Naming.ResourceNames.ValidateClusterName(Name);
+        CreateEngine().CheckNewClusterName(Name);
         if (!ShouldProcess(Name, $"Create {Provider} HA cluster"))
             return;
         var request = new NewClusterRequest(Name, Provider, Zone, Project, null, MultiZone, EnableEtcdQuorumReads, BackupRetention, CertificateValidity, EtcdQuotaBytes);

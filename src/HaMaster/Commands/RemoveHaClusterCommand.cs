@@ -80,7 +80,7 @@ public sealed class RemoveHaClusterCommand : HaCmdlet
             RemoveLeftovers(e);
             return;
         }
-        var target = $"{state.Name} ({state.Replicas.Count} replicas, {state.Address})";
+        var target = $"{state.Name} ({Engine.Wording.Counted(state.Replicas.Count, "replica")}, {state.Address})";
         if (!ConfirmDestructive(target, "Remove HA cluster and all its replicas", Force))
             return;
         var before = PassThru ? Run((e, token) => e.GetClusterAsync(Name, token)) : null;

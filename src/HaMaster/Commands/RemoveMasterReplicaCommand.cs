@@ -53,6 +53,7 @@ public sealed class RemoveMasterReplicaCommand : MasterReplicaCmdlet
     protected override void ProcessRecord() => ForEachInput(() =>
     {
         var replica = RequireReplica();
+        CreateEngine().CheckNotLastReplica(Cluster, replica.Name, forRepair: false);
         if (!ShouldProcess($"{Cluster}/{replica.Name}", "Remove master replica")) return;
         var before = PassThru ? CurrentReplica() : null;
         Run((e, token) => e.RemoveReplicaAsync(Cluster, replica.Name, Force, token));

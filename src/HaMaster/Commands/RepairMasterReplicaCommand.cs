@@ -46,6 +46,7 @@ public sealed class RepairMasterReplicaCommand : MasterReplicaCmdlet
     protected override void ProcessRecord() => ForEachInput(() =>
     {
         var current = CurrentReplica();
+        CreateEngine().CheckNotLastReplica(Cluster, current.Name, forRepair: true);
         if (!ShouldProcess($"{Cluster}/{current.Name}", "Replace master replica (remove it, then add a new one in zone " + current.Zone + ")")) return;
         if (current.Healthy && !Force && !AskToContinue(
                 $"Replica {current.Name} is healthy. Replacing it removes it and adds a new replica. Continue?", "Replace a healthy replica", "-Force"))
