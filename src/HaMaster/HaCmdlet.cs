@@ -27,7 +27,9 @@ public abstract class HaCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken CancellationToken => _stopping.Token;
 
-    protected StateDirectory Home => StateDirectory.Resolve(HomeOverride(GetVariableValue(HomeVariable)));
+    /// <summary>The state folder; $HaMasterHome resolves as PowerShell resolves a path (~, the current location).</summary>
+    protected StateDirectory Home =>
+        StateDirectory.Resolve(HomeOverride(GetVariableValue(HomeVariable)) is { Length: > 0 } path ? GetUnresolvedProviderPathFromPSPath(path) : null);
 
     /// <summary>The value of $HaMasterHome as a path, or null when unset.</summary>
     internal static string? HomeOverride(object? variableValue) => (variableValue as PSObject)?.BaseObject as string ?? variableValue as string;

@@ -26,15 +26,26 @@ public sealed class ErrorLayerTests : IDisposable
     [Fact]
     public void A_question_in_a_session_that_cannot_ask_names_the_switch_that_goes_on_without_it()
     {
-        _ps.Run("New-HaCluster -Name qa", throwOnError: true);
+        _ps.Run("New-HaCluster -Name qa | Add-MasterReplica", throwOnError: true);
         using var runner = new RunnerProcess(_ps.Home, "Repair-MasterReplica -Cluster qa -Name qa-master -Confirm:$false; Remove-HaCluster qa");
 
         Assert.NotEqual(0, runner.WaitForExit(TimeSpan.FromMinutes(1)));
-        Assert.Contains("Repair-MasterReplica has to ask before it goes on (Replica qa-master is healthy.", runner.Output);
+        Assert.Contains("Repair-MasterReplica has to ask before it goes on", runner.Output);
         Assert.Contains("Add -Force to go on without the question", runner.Output);
         Assert.Contains("Add -Force or -Confirm:$false to go on without the question", runner.Output);
         Assert.DoesNotContain("read the component's log", runner.Output, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(1, Assert.Single(_ps.Get<HaCluster>("Get-HaCluster qa")).ReplicaCount);
+        Assert.Equal(2, Assert.Single(_ps.Get<HaCluster>("Get-HaCluster qa")).ReplicaCount);
+    }
+
+    [Fact]
+    public void A_relative_state_folder_resolves_against_the_current_location_as_PowerShell_paths_do()
+    {
+        var location = Path.Combine(_ps.Home, "here");
+        Directory.CreateDirectory(location);
+        _ps.Run($"$null = $ExecutionContext.SessionState.Path.SetLocation('{location}'); $HaMasterHome = 'rel'; New-HaCluster -Name rp", throwOnError: true);
+        Assert.True(File.Exists(Path.Combine(location, "rel", "clusters", "rp", "cluster.json")), "the cluster is not under the current location");
+        _ps.Run("Remove-HaCluster rp -Force", throwOnError: true);
+        Assert.False(Directory.Exists(Path.Combine(location, "rel", "clusters", "rp")));
     }
 
     [Fact]
