@@ -78,6 +78,21 @@ public sealed class ErrorLayerTests : IDisposable
     }
 
     [Fact]
+    public void A_load_balancer_program_that_is_not_haproxy_is_named_as_such()
+    {
+        _ps.Run("New-HaCluster -Name nh", throwOnError: true);
+        using var notHaproxy = new FakeProgram(_ps.Home, "exit 1");
+        WithVariable("HAMASTER_HAPROXY", notHaproxy.Path, () =>
+        {
+            var error = _ps.Run("Add-MasterReplica -Cluster nh").Errors.Last();
+            AssertActionable(error, "ComponentFailed", notHaproxy.Path);
+            Assert.Contains("said nothing: it does not behave like HAProxy", error.ErrorDetails.Message);
+            Assert.Contains("HAMASTER_HAPROXY", error.ErrorDetails.RecommendedAction);
+        });
+        _ps.Run("Add-MasterReplica -Cluster nh", throwOnError: true);
+    }
+
+    [Fact]
     public void An_etcd_that_stops_answering_in_the_middle_of_a_removal()
     {
         _ps.Run("New-HaCluster -Name et | Add-MasterReplica", throwOnError: true);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaMaster.Engine.Errors;
 using HaMaster.Local.Processes;
 
 namespace HaMaster.Local.LoadBalancer;
@@ -203,6 +204,10 @@ public sealed class HaproxyLoadBalancer
         try
         {
             var (exitCode, output) = await RunHaproxyAsync(["-c", "-f", files.CandidateConfigPath], cancellationToken).ConfigureAwait(false);
+            if (exitCode != 0 && string.IsNullOrWhiteSpace(output))
+                throw new HaException(ErrorIds.ComponentFailed,
+                    $"'{haproxyPath} -c' exited with code {exitCode} and said nothing: it does not behave like HAProxy, which names what it rejects.",
+                    $"Point ${LocalComponents.HaproxyVariable} at HAProxy (or unset it to use the haproxy on PATH; Debian package haproxy), then run the command again.", haproxyPath);
             if (exitCode != 0)
                 throw new InvalidOperationException($"HAProxy rejected the load balancer configuration for {files.Directory}:\n{output.Trim()}");
             File.Move(files.CandidateConfigPath, files.ConfigPath, overwrite: true);
