@@ -21,6 +21,9 @@ public sealed class ClusterModel
     public ClusterModel(string cluster) => _replicas = [new ModelReplica($"{cluster}-master", Zones[0], Running: true)];
 
     public IReadOnlyList<ModelReplica> Replicas => _replicas;
+
+    /// <summary>Whether a verified backup exists: rule 12 takes one before every add, removal, repair, rollout and restore carried out.</summary>
+    public bool HasBackup { get; private set; }
     public int Count => _replicas.Count;
     public int RunningCount => _replicas.Count(r => r.Running);
 
@@ -44,9 +47,11 @@ public sealed class ClusterModel
         StepKind.Add => PredictAdd(step.Count),
         StepKind.Remove => PredictRemoval(Find(step.Replica!), step.Force),
         StepKind.Stop => PredictStop(Find(step.Replica!), step.Force),
-        StepKind.Start => Expectation.Allowed,
+        StepKind.Start => Find(step.Replica!).DataLost ? Expectation.Refused(ErrorIds.ReplicaDataLost) : Expectation.Allowed,
         StepKind.Repair => PredictRepair(Find(step.Replica!), step.Force),
         StepKind.Optimize or StepKind.Rollout => PredictOneAtATime(),
+        StepKind.LoseData => Expectation.Allowed,
+        StepKind.Restore => PredictRestore(step.Force),
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
 
@@ -104,15 +109,28 @@ public sealed class ClusterModel
     private Expectation PredictOneAtATime() =>
         HealthyCount < Count ? Expectation.Refused(ErrorIds.ClusterUnhealthy) : Expectation.Allowed;
 
+    /// <summary>
+    /// §10.2: the one command that acts without quorum; with quorum only with -Force. Without a source
+    /// named it restores from a replica that still has its data (started first when stopped) or from
+    /// the newest verified backup; with neither there is nothing to restore from.
+    /// </summary>
+    private Expectation PredictRestore(bool force)
+    {
+        if (HasQuorum && !force) return Expectation.Refused(ErrorIds.ClusterHasQuorum);
+        return _replicas.All(r => r.DataLost) && !HasBackup ? Expectation.Refused(ErrorIds.NoRestoreSource) : Expectation.Allowed;
+    }
+
     private int HealthyAfterRemoving(ModelReplica target) => HealthyCount - (IsHealthy(target) ? 1 : 0);
 
     /// <summary>
     /// Applies a step the cluster carried out; <paramref name="newReplicas"/> are the replicas it added,
-    /// in order (their zones are the cluster's word, used only for a rollout, whose zones the caller
-    /// checked as a whole: which old zone went to which new replica depends on which replica led).
+    /// in order (their zones are the cluster's word, used only for a rollout or a restore, whose zones
+    /// the caller checked as a whole: which old zone went to which new replica depends on which
+    /// replica led, or which one the restore kept).
     /// </summary>
     public void Apply(ModelStep step, IReadOnlyList<(string Name, string Zone)> newReplicas)
     {
+        if (step.Kind is StepKind.Add or StepKind.Remove or StepKind.Repair or StepKind.Rollout or StepKind.Restore) HasBackup = true;
         switch (step.Kind)
         {
             case StepKind.Add:
@@ -132,7 +150,11 @@ public sealed class ClusterModel
                 _replicas.Remove(repaired);
                 _replicas.Add(new ModelReplica(newReplicas.Single().Name, repaired.Zone, Running: true));
                 break;
-            case StepKind.Rollout:
+            case StepKind.LoseData:
+                var lost = _replicas.FindIndex(r => r.Name == step.Replica);
+                _replicas[lost] = _replicas[lost] with { Running = false, DataLost = true };
+                break;
+            case StepKind.Rollout or StepKind.Restore:
                 _replicas.Clear();
                 _replicas.AddRange(newReplicas.Select(r => new ModelReplica(r.Name, r.Zone, Running: true)));
                 break;
@@ -146,5 +168,5 @@ public sealed class ClusterModel
     }
 
     public override string ToString() =>
-        $"[{string.Join(", ", _replicas.Select(r => $"{r.Name} {r.Zone} {(r.Running ? "running" : "stopped")}"))}] quorum {(HasQuorum ? "kept" : "lost")}";
+        $"[{string.Join(", ", _replicas.Select(r => $"{r.Name} {r.Zone} {(r.Running ? "running" : "stopped")}{(r.DataLost ? " data lost" : "")}"))}] quorum {(HasQuorum ? "kept" : "lost")}{(HasBackup ? ", backed up" : "")}";
 }

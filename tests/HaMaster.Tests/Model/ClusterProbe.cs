@@ -57,6 +57,48 @@ public sealed partial class ClusterProbe : IDisposable
         _http = new HttpClient(handler) { Timeout = RequestTimeout };
     }
 
+    /// <summary>
+    /// Writes <paramref name="key"/> through the first replica whose member takes it, and returns that
+    /// member's revision read right after the write was acknowledged (at least the key's own), or null
+    /// when no member took it.
+    /// </summary>
+    public long? Write(string key, string value) => Task.Run(async () =>
+    {
+        using var etcd = new EtcdGateway(_etcdCredentials) { RequestTimeout = RequestTimeout };
+        foreach (var clientUrl in ClientUrls())
+        {
+            try
+            {
+                await etcd.PutAsync(clientUrl, key, value, CancellationToken.None);
+                return (long?)(await etcd.StatusAsync(clientUrl, CancellationToken.None)).Revision;
+            }
+            catch (EtcdRequestException)
+            {
+            }
+        }
+        return null;
+    }).GetAwaiter().GetResult();
+
+    /// <summary>The value of <paramref name="key"/> by a linearizable read through the first member that answers, or null.</summary>
+    public string? Read(string key) => Task.Run(async () =>
+    {
+        using var etcd = new EtcdGateway(_etcdCredentials) { RequestTimeout = RequestTimeout };
+        foreach (var clientUrl in ClientUrls())
+        {
+            try
+            {
+                return await etcd.GetAsync(clientUrl, key, CancellationToken.None);
+            }
+            catch (EtcdRequestException)
+            {
+            }
+        }
+        return null;
+    }).GetAwaiter().GetResult();
+
+    private IEnumerable<string> ClientUrls() =>
+        ReadOrNull(_stateFile) is { } stateText ? ReplicasOf(stateText).Select(r => $"https://{r.Address}:2379") : [];
+
     /// <summary>Observes synchronously (the sequences run on threads of their own).</summary>
     public ClusterObservation Observe() => ObserveAsync().GetAwaiter().GetResult();
 

@@ -73,20 +73,21 @@ public static class Invariants
     }
 
     /// <summary>
-    /// The cluster folder holds the state, the lock, the certificates and one folder per replica (with
-    /// its data), plus lb/ with a load balancer and backups/ once a change took one (rule 12); the block
-    /// stays reserved.
+    /// The cluster folder holds the state and the state before its last save, the lock, the
+    /// certificates and one folder per replica (with its data, unless the model lost it), plus lb/
+    /// with a load balancer and backups/ once a change took one (rule 12); the block stays reserved.
     /// </summary>
     private static void Files(ClusterModel model, ClusterObservation seen, Action<bool, string> expect)
     {
-        string[] top = ["cluster.json", "cluster.lock", "pki", "replicas", .. WantsLoadBalancer(model) ? new[] { "lb" } : []];
+        string[] top = ["cluster.json", "cluster.json.previous", "cluster.lock", "pki", "replicas", .. WantsLoadBalancer(model) ? new[] { "lb" } : []];
         var seenTop = Under(seen.Files, "").Where(f => f != "backups").ToList();
         expect(SameSet(seenTop, top), $"the cluster folder holds [{Join(seenTop)}], expected [{Join(top)}]");
         Backups(Under(seen.Files, "backups/").ToList(), expect);
         expect(SameSet(Under(seen.Files, "replicas/"), Names(model)), $"replica folders [{Join(Under(seen.Files, "replicas/"))}] are not the model's replicas");
         expect(SameSet(Under(seen.Files, "pki/replicas/"), Names(model)), $"replica certificate folders [{Join(Under(seen.Files, "pki/replicas/"))}] are not the model's replicas");
         foreach (var replica in model.Replicas)
-            expect(seen.Files.Contains($"replicas/{replica.Name}/etcd-data"), $"{replica.Name} has no etcd data folder");
+            expect(seen.Files.Contains($"replicas/{replica.Name}/etcd-data") != replica.DataLost,
+                replica.DataLost ? $"{replica.Name} has an etcd data folder after losing it" : $"{replica.Name} has no etcd data folder");
         expect(seen.ReservationOwner == seen.StateFile, $"the loopback block's reservation names '{seen.ReservationOwner}', not the cluster's state file");
     }
 

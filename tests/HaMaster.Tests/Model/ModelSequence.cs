@@ -23,6 +23,9 @@ public sealed class ModelSequence
     private readonly StringBuilder _log = new();
     private readonly Action<string> _count;
 
+    /// <summary>Keys written before a replica lost its data, each with a revision it was acknowledged by: a restore from a source at or past it keeps it.</summary>
+    private readonly List<(string Key, long Revision)> _acknowledged = [];
+
     /// <param name="count">Told the outcome of every step ("Stop allowed", "Remove refused (LastReplica)"), for the run's summary.</param>
     public ModelSequence(int seed, PowerShellSession ps, Action<string> count)
     {
@@ -68,14 +71,15 @@ public sealed class ModelSequence
         var script = step.Script(_cluster);
         _log.AppendLine($"{number}. {script}    [model before: {model}; expected: {expected}]");
         var watch = Stopwatch.StartNew();
-        var result = _ps.Run(script);
+        var result = step.Kind == StepKind.LoseData ? LoseData(number, model.Find(step.Replica!), model, probe) : _ps.Run(script);
         _log.AppendLine($"   took {watch.Elapsed.TotalSeconds:0.0} s; errors: {Describe(result.Errors)}");
         StepsRun++;
         if (expected.IsAllowed)
         {
             if (result.Errors.Count > 0) Fail($"step {number} should have been allowed, but failed", probe.Observe());
             model.Apply(step, NewReplicas(step, model, result, probe));
-            _count($"{step.Kind}{(step.Count > 1 ? " -Count" : "")} allowed");
+            if (step.Kind == StepKind.Restore) CheckKeysKept(result, probe);
+            _count($"{step.Kind}{(step.Count > 1 ? " -Count" : "")}{(step.Force && step.Kind == StepKind.Restore ? " -Force" : "")} allowed");
         }
         else
         {
@@ -87,6 +91,35 @@ public sealed class ModelSequence
             _count($"{step.Kind} refused ({expected.RefusedWith})");
         }
         return Settle(model, probe);
+    }
+
+    /// <summary>
+    /// A dead disk: a key is written first while the cluster takes writes (for the restore to keep),
+    /// then the replica's processes are killed through the cmdlet and its etcd data deleted by hand.
+    /// </summary>
+    private PowerShellSession.Result LoseData(int number, ModelReplica replica, ClusterModel model, ClusterProbe probe)
+    {
+        if (model.HasQuorum)
+        {
+            var key = $"/mbt/{_seed}/{number}";
+            if (probe.Write(key, replica.Name) is { } revision) _acknowledged.Add((key, revision));
+        }
+        var result = replica.Running ? _ps.Run($"Stop-MasterReplica -Cluster {_cluster} -Name {replica.Name} -Force") : new PowerShellSession.Result([], [], [], [], []);
+        var data = Path.Combine(_ps.Home, "clusters", _cluster, "replicas", replica.Name, "etcd-data");
+        if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        return result;
+    }
+
+    /// <summary>Every key acknowledged at or before the restore's source revision is readable; the others may be lost and are forgotten.</summary>
+    private void CheckKeysKept(PowerShellSession.Result result, ClusterProbe probe)
+    {
+        var restore = result.Output.OfType<HaClusterRestore>().Single();
+        _log.AppendLine($"   restored from {restore.Source} at revision {restore.Revision}");
+        var kept = _acknowledged.Where(k => restore.Revision > 0 && k.Revision <= restore.Revision).ToList();
+        foreach (var (key, revision) in kept)
+            if (probe.Read(key) is null) Fail($"key {key}, acknowledged by revision {revision}, is gone after a restore from revision {restore.Revision}", probe.Observe());
+        _acknowledged.Clear();
+        _acknowledged.AddRange(kept);
     }
 
     /// <summary>Waits until every invariant holds; fails with the last violations when they do not within <see cref="SettleTimeout"/>.</summary>
@@ -105,19 +138,19 @@ public sealed class ModelSequence
     }
 
     /// <summary>
-    /// The replicas an add, a repair or a rollout made, from its output objects. A rollout writes every
-    /// replica after it, in the zones the old ones had (RolloutTests checks that each is new).
+    /// The replicas an add, a repair, a rollout or a restore made, from its output objects (for a
+    /// restore, the replicas after it). A rollout and a restore leave as many replicas as before, in
+    /// the zones the old ones had (RolloutTests and RestoreTests check that each is new).
     /// </summary>
     private IReadOnlyList<(string Name, string Zone)> NewReplicas(ModelStep step, ClusterModel model, PowerShellSession.Result result, ClusterProbe probe)
     {
-        if (step.Kind is not (StepKind.Add or StepKind.Repair or StepKind.Rollout)) return [];
-        var added = result.Output.OfType<MasterReplica>().ToList();
-        var expected = step.Kind == StepKind.Rollout ? model.Count : step.Count;
+        if (step.Kind is not (StepKind.Add or StepKind.Repair or StepKind.Rollout or StepKind.Restore)) return [];
+        var added = step.Kind == StepKind.Restore ? _ps.Get<MasterReplica>($"Get-MasterReplica {_cluster}") : result.Output.OfType<MasterReplica>().ToList();
+        var whole = step.Kind is StepKind.Rollout or StepKind.Restore;
+        var expected = whole ? model.Count : step.Count;
         if (added.Count != expected) Fail($"{step.Kind} wrote {added.Count} replicas instead of {expected}", probe.Observe());
-        if (step.Kind == StepKind.Rollout)
-        {
-            if (!added.Select(r => r.Zone).Order().SequenceEqual(model.Replicas.Select(r => r.Zone).Order())) Fail("the rollout did not keep the zones", probe.Observe());
-        }
+        if (whole && !added.Select(r => r.Zone).Order().SequenceEqual(model.Replicas.Select(r => r.Zone).Order()))
+            Fail($"the {step.Kind} did not keep the zones", probe.Observe());
         _log.AppendLine($"   new: {string.Join(", ", added.Select(r => $"{r.Name} in {r.Zone}"))}");
         return added.Select(r => (r.Name, r.Zone)).ToList();
     }

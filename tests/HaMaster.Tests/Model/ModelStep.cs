@@ -12,6 +12,8 @@ public sealed record ModelStep(StepKind Kind, string? Replica = null, bool Force
         StepKind.Repair => $"Repair-MasterReplica -Cluster {cluster} -Name {Replica}{Switch("Force", Force)}",
         StepKind.Optimize => $"Optimize-HaCluster -Cluster {cluster}",
         StepKind.Rollout => $"Update-HaCluster -Cluster {cluster} -Rollout",
+        StepKind.LoseData => $"(fault) Stop-MasterReplica -Cluster {cluster} -Name {Replica} -Force, then delete its etcd-data folder",
+        StepKind.Restore => $"Restore-HaCluster -Cluster {cluster} -Confirm:$false{Switch("Force", Force)}",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };
 

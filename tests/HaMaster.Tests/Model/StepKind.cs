@@ -10,4 +10,7 @@ public enum StepKind
     Repair,
     Optimize,
     Rollout,
+    /// <summary>A dead disk: the replica's processes killed and its etcd data deleted (a fault, not a cmdlet).</summary>
+    LoseData,
+    Restore,
 }

@@ -4,7 +4,7 @@ namespace HaMaster.Tests.Model;
 /// Draws the next step from a seeded <see cref="Random"/> among those meaningful in the model's
 /// state, refusals included (the last replica, a stop that would lose quorum, growing an unhealthy
 /// cluster...). Weights favour three to five replicas, where quorum arithmetic is interesting, and
-/// starting replicas again once quorum is lost. Replicas are chosen by position, so a seed replays
+/// starting replicas again or restoring once quorum is lost; a replica's data is lost now and then. Replicas are chosen by position, so a seed replays
 /// the same sequence whatever names the cluster gives its replicas.
 /// </summary>
 public sealed class StepPicker
@@ -36,6 +36,8 @@ public sealed class StepPicker
             (model.Count == 1 ? 0.5 : 2, () => Repair(model, stopped)),
             (0.8, () => new ModelStep(StepKind.Optimize)),
             (model.Count <= 3 ? 0.5 : 0, () => new ModelStep(StepKind.Rollout)),
+            (model.Replicas.Any(r => !r.DataLost) ? 0.7 : 0, () => new ModelStep(StepKind.LoseData, Any(model.Replicas.Where(r => !r.DataLost).ToList()).Name)),
+            (model.HasQuorum ? 0.2 : 4, () => new ModelStep(StepKind.Restore, Force: model.HasQuorum && Chance(0.5))),
         };
         var roll = _random.NextDouble() * candidates.Sum(c => c.Weight);
         foreach (var (weight, make) in candidates)
