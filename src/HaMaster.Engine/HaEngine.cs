@@ -41,11 +41,24 @@ public sealed partial class HaEngine
 
     public ClusterState LoadCluster(string cluster) => _store.Load(cluster);
 
-    /// <summary>What -WhatIf of New-HaCluster can tell before anything is made: a bad or taken name.</summary>
+    /// <summary>What -WhatIf of New-HaCluster can tell before anything is made: a bad or taken name (a create cut short does not take it).</summary>
     public void CheckNewClusterName(string cluster)
     {
         ResourceNames.ValidateClusterName(cluster);
-        if (_store.Exists(cluster)) throw HaErrors.ClusterExists(cluster);
+        if (_store.Exists(cluster) && _store.Load(cluster).Pending?.Kind != OperationKind.CreateCluster) throw HaErrors.ClusterExists(cluster);
+    }
+
+    /// <summary>
+    /// A create cut short is rolled back by the next command on its name, a New-HaCluster included
+    /// (the caller holds the lock): true when the name is free again, false when a cluster of that
+    /// name exists.
+    /// </summary>
+    private async Task<bool> RollBackInterruptedCreateAsync(string cluster, ProgressActivity progress, CancellationToken cancellationToken)
+    {
+        var state = _store.Load(cluster);
+        if (state.Pending?.Kind != OperationKind.CreateCluster) return false;
+        using var session = Open(state, progress);
+        return !await Recovery.ResolvePendingAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What -WhatIf of a removal or repair can tell without asking the cluster: rule 10, the last replica.</summary>
@@ -70,7 +83,8 @@ public sealed partial class HaEngine
         using var clusterLock = await LockAsync(request.Name, "New-HaCluster", cancellationToken, mayCreate: true).ConfigureAwait(false);
         try
         {
-            if (_store.Exists(request.Name)) throw HaErrors.ClusterExists(request.Name);
+            if (_store.Exists(request.Name) && !await RollBackInterruptedCreateAsync(request.Name, progress, cancellationToken).ConfigureAwait(false))
+                throw HaErrors.ClusterExists(request.Name);
 
             var providerData = new Dictionary<string, string>();
             var address = await provider.ReserveClusterAddressAsync(request with { Zone = zone }, providerData, cancellationToken).ConfigureAwait(false);

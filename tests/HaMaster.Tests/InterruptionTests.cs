@@ -41,6 +41,23 @@ public sealed class InterruptionTests : IDisposable
     }
 
     [Fact]
+    public void A_create_killed_in_its_certificates_step_is_rolled_back_by_the_next_create_of_that_name()
+    {
+        using (var runner = new RunnerProcess(_ps.Home, "New-HaCluster -Name nc", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "certificates:600" }))
+        {
+            Eventually.Holds("the create to reach its certificates step", () => PendingStep("nc") == "certificates", TimeSpan.FromSeconds(60));
+            runner.Kill();
+            runner.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+        Assert.Empty(_ps.Run("New-HaCluster -Name nc -WhatIf").Errors);
+
+        var result = _ps.Run("New-HaCluster -Name nc", throwOnError: true);
+
+        Assert.Contains(result.Warnings, w => w.Contains("interrupted CreateCluster"));
+        Assert.Equal("Healthy", Assert.Single(result.Output.OfType<HaCluster>()).Status);
+    }
+
+    [Fact]
     public void Two_processes_changing_one_cluster_are_serialized()
     {
         _ps.Run("New-HaCluster -Name duo", throwOnError: true);

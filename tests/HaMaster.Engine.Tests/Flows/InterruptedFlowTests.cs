@@ -1,3 +1,4 @@
+using HaMaster.Engine.Errors;
 using HaMaster.Engine.Flows;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.State;
@@ -179,6 +180,20 @@ public sealed class InterruptedFlowTests : IDisposable
         await KillAsync(step, engine => engine.NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None));
         await ResolveAsync();
         AssertOutcome(Outcome.Gone, "", 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(CreateSteps))]
+    public async Task A_create_killed_before_any_step_is_rolled_back_by_a_new_create_of_the_same_name(string step)
+    {
+        await KillAsync(step, engine => engine.NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None));
+        Engine().CheckNewClusterName(Cluster);
+
+        var created = await Engine().NewClusterAsync(new NewClusterRequest(Cluster), CancellationToken.None);
+
+        Assert.Equal("Healthy", created.Status);
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 1);
+        Assert.Equal(ErrorIds.ClusterExists, Assert.Throws<HaException>(() => Engine().CheckNewClusterName(Cluster)).ErrorId);
     }
 
     [Theory]
