@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using HaMaster.Engine;
 using HaMaster.Engine.Errors;
@@ -268,19 +267,10 @@ public sealed class LocalProvider : IReplicaProvider
             TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Waits until <paramref name="component"/> itself listens on its port. A connect is not proof: a
-    /// program already holding the port answers it while the component exits at once with "address
-    /// already in use", which is then quoted.
-    /// </summary>
     private static async Task WaitListeningAsync(ReplicaRecord replica, StartedComponent component, int port, string log, string what, CancellationToken cancellationToken)
     {
-        var up = await Waiter.UntilAsync(() =>
-        {
-            if (!component.IsRunning()) throw StartFailed(replica, what, log);
-            return Task.FromResult(ListeningSockets.InodeOf(replica.InternalAddress, port) is { } socket && ListeningSockets.HeldBy(socket, component.Pids()));
-        }, StartTimeout, cancellationToken).ConfigureAwait(false);
-        if (!up) throw StartFailed(replica, what, log);
+        if (!await component.WaitListeningAsync(replica.InternalAddress, port, StartTimeout, cancellationToken).ConfigureAwait(false))
+            throw StartFailed(replica, what, log);
     }
 
     /// <summary>Quotes the component's own account of its failure when its log has one (etcd's JSON lines), else the log's last lines.</summary>

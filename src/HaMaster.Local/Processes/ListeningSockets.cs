@@ -13,8 +13,11 @@ internal static class ListeningSockets
     private const string ListenState = "0A";
 
     /// <summary>The inode of the socket listening on exactly <paramref name="address"/>:<paramref name="port"/>, or null when none does.</summary>
-    public static long? InodeOf(string address, int port) =>
-        Listening().Where(s => s.Port == port && s.Address.Equals(IPAddress.Parse(address))).Select(s => (long?)s.Inode).FirstOrDefault();
+    public static long? InodeOf(string address, int port)
+    {
+        var ip = IPAddress.Parse(address);
+        return Listening().Where(s => s.Port == port && s.Address.Equals(ip)).Select(s => (long?)s.Inode).FirstOrDefault();
+    }
 
     /// <summary>Whether a program listens on <paramref name="address"/> on any of <paramref name="ports"/>.</summary>
     public static bool AnyOn(string address, IEnumerable<int> ports)

@@ -1,3 +1,5 @@
+using HaMaster.Engine;
+
 namespace HaMaster.Local.Processes;
 
 /// <summary>
@@ -29,4 +31,21 @@ internal sealed class StartedComponent
     }
 
     public bool IsRunning() => Pids().Count > 0;
+
+    /// <summary>
+    /// Waits until this component itself listens on <paramref name="address"/>:<paramref name="port"/>;
+    /// false when it exits first or the time is up. A connect is not proof: a program already holding
+    /// the port answers it while the component exits at once with "address already in use".
+    /// </summary>
+    public async Task<bool> WaitListeningAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var listening = false;
+        await Waiter.UntilAsync(() =>
+        {
+            var pids = Pids();
+            listening = ListeningSockets.InodeOf(address, port) is { } socket && ListeningSockets.HeldBy(socket, pids);
+            return Task.FromResult(listening || pids.Count == 0);
+        }, timeout, cancellationToken).ConfigureAwait(false);
+        return listening;
+    }
 }
