@@ -6,23 +6,26 @@ namespace HaMaster.Local;
 
 /// <summary>
 /// Each local cluster owns a /24 of loopback addresses, 127.A.B.0: .1 is the cluster address,
-/// .2 and up are replicas. Blocks are reserved machine-wide (one file per block in the temporary
-/// folder), so clusters of different users, state folders or test runs never collide. Blocks start
-/// at 127.16, which leaves 127.1 to 127.15 to other local tools and tests.
+/// .2 and up are replicas. Blocks start at 127.16, which leaves 127.1 to 127.15 to other local
+/// tools and tests. A user's reservations (one file per block, naming the cluster's state file)
+/// live in a private folder of that user, so that clusters of different state folders or test runs
+/// never collide and no other user can fill, redirect or delete them (docs/design.md §5). Other
+/// users' clusters are seen on the machine itself: a block where anything listens is never taken.
 /// </summary>
 public static class LoopbackBlocks
 {
-    public const string ReservationFolderName = "hamaster-loopback";
-
-    public static string ReservationFolder => Path.Combine(Path.GetTempPath(), ReservationFolderName);
+    public static string ReservationFolder =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+            "hamaster", "loopback-blocks");
 
     /// <summary>Reserves a free block for <paramref name="owner"/> (the cluster's state file) and returns its prefix, such as "127.34.201".</summary>
     public static string Reserve(string owner)
     {
-        Directory.CreateDirectory(ReservationFolder);
+        PrivateFolder.Ensure(ReservationFolder, "The folder of loopback address reservations");
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var prefix = $"127.{RandomNumberGenerator.GetInt32(16, 255)}.{RandomNumberGenerator.GetInt32(0, 256)}";
+            if (ListeningSockets.AnyInBlock(prefix)) continue;
             var file = Path.Combine(ReservationFolder, prefix);
             try
             {
@@ -40,23 +43,20 @@ public static class LoopbackBlocks
         }
         throw new HaException(ErrorIds.AddressUnavailable,
             "No free block of loopback addresses was found for a new local cluster.",
-            $"Remove clusters you no longer need (Remove-HaCluster), or delete stale files in '{ReservationFolder}'.");
+            $"Stop other programs listening on 127.16.0.0 to 127.254.255.255, remove clusters you no longer need (Remove-HaCluster), or delete stale files in '{ReservationFolder}'.");
     }
 
     public static void Release(string prefix, string owner)
     {
+        if (!IsUsable) return;
         var file = Path.Combine(ReservationFolder, prefix);
         if (File.Exists(file) && File.ReadAllText(file) == owner) File.Delete(file);
-        if (Directory.Exists(ReservationFolder) && !Directory.EnumerateFileSystemEntries(ReservationFolder).Any())
-        {
-            try { Directory.Delete(ReservationFolder); } catch (IOException) { }
-        }
     }
 
     /// <summary>Releases every block reserved for <paramref name="owner"/>; returns their prefixes.</summary>
     public static IReadOnlyList<string> ReleaseAllOf(string owner)
     {
-        if (!Directory.Exists(ReservationFolder)) return [];
+        if (!IsUsable) return [];
         var released = new List<string>();
         foreach (var file in Directory.EnumerateFiles(ReservationFolder))
         {
@@ -67,6 +67,8 @@ public static class LoopbackBlocks
         }
         return released;
     }
+
+    private static bool IsUsable => Directory.Exists(ReservationFolder) && PrivateFolder.Problem(ReservationFolder) is null;
 
     /// <summary>
     /// A reservation whose cluster state folder is gone belongs to a cluster deleted by hand; while

@@ -1,5 +1,6 @@
 using System.Net.Http;
 using HaMaster.Engine.Certificates;
+using HaMaster.Local;
 using HaMaster.Local.Processes;
 using HaMaster.TestSupport;
 
@@ -66,7 +67,7 @@ public sealed class LifecycleTests : IDisposable
         _ps.Run("Remove-HaCluster life -Force", throwOnError: true);
         Assert.Empty(DetachedProcess.FindByMarker(_ps.Home));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_ps.Home));
-        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "hamaster-loopback", string.Join('.', cluster.Address.Split('.').Take(3)))));
+        Assert.False(File.Exists(Path.Combine(LoopbackBlocks.ReservationFolder, string.Join('.', cluster.Address.Split('.').Take(3)))));
         Assert.Empty(_ps.Get<HaCluster>("Get-HaCluster"));
     }
 

@@ -10,18 +10,16 @@ public sealed class RunnerProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public RunnerProcess(string home, string script, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="user">Another local user to run the script as, in its own home; else this process's user.</param>
+    public RunnerProcess(string home, string script, IReadOnlyDictionary<string, string>? environment = null, SecondUser? user = null)
     {
         var file = Path.Combine(home, $"script-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(file, script);
-        var start = new ProcessStartInfo(DotnetHost.Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HaMaster.Runner.dll"));
-        start.ArgumentList.Add(file);
+        var runner = Path.Combine(user?.Binaries ?? AppContext.BaseDirectory, "HaMaster.Runner.dll");
+        var start = user is null ? new ProcessStartInfo(DotnetHost.Executable, [runner, file]) : user.StartInfo(DotnetHost.Executable, [runner, file]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         start.Environment["HAMASTER_HOME"] = home;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start)!;
