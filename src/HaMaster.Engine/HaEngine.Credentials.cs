@@ -23,7 +23,7 @@ public sealed partial class HaEngine
     /// </summary>
     public IReadOnlyList<HaCertificate> GetCertificates(string cluster, IReadOnlyCollection<string>? replicas)
     {
-        var state = _store.Load(cluster);
+        var state = LoadCreated(cluster);
         foreach (var name in replicas ?? [])
             if (state.FindReplica(name) is null)
                 throw HaErrors.ReplicaNotFound(state.Name, name);
@@ -63,7 +63,7 @@ public sealed partial class HaEngine
     /// </summary>
     public HaKubeConfig ExportKubeConfig(KubeConfigRequest request)
     {
-        var state = _store.Load(request.Cluster);
+        var state = LoadCreated(request.Cluster);
         var pki = new ClusterPki(_store.Directory.PkiDirectory(state.Name));
         var credential = pki.IssueAdministrator(request.UserName, request.ValidFor, DateTimeOffset.UtcNow);
         var context = $"hamaster-{state.Name}";

@@ -38,25 +38,33 @@ public sealed partial class HaEngine
 
     public ClusterState LoadCluster(string cluster) => _store.Load(cluster);
 
+    /// <summary>The state of a cluster to show; a cluster whose New-HaCluster has not finished has nothing to show yet.</summary>
+    private ClusterState LoadCreated(string cluster)
+    {
+        var state = _store.Load(cluster);
+        if (state.Pending is { Kind: OperationKind.CreateCluster } create) throw HaErrors.ClusterIncomplete(cluster, create.Step);
+        return state;
+    }
+
     /// <summary>What -WhatIf of a removal or repair can tell without asking the cluster: rule 10, the last replica.</summary>
     public void CheckNotLastReplica(string cluster, string replica, bool forRepair) =>
         SafetyRules.CheckNotLastReplica(cluster, _store.Load(cluster).Replicas.Count, replica, forRepair);
 
     public async Task<HaCluster> GetClusterAsync(string cluster, CancellationToken cancellationToken)
     {
-        using var session = Open(_store.Load(cluster));
+        using var session = Open(LoadCreated(cluster));
         return ViewMapper.ToCluster(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IReadOnlyList<MasterReplica>> GetReplicasAsync(string cluster, CancellationToken cancellationToken)
     {
-        using var session = Open(_store.Load(cluster));
+        using var session = Open(LoadCreated(cluster));
         return ViewMapper.ToReplicas(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IReadOnlyList<EtcdMember>> GetEtcdMembersAsync(string cluster, CancellationToken cancellationToken)
     {
-        using var session = Open(_store.Load(cluster));
+        using var session = Open(LoadCreated(cluster));
         return ViewMapper.ToEtcdMembers(await session.InspectAsync(cancellationToken).ConfigureAwait(false));
     }
 

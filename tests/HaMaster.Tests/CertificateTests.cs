@@ -59,5 +59,25 @@ public sealed class CertificateTests : IDisposable
         Assert.StartsWith("ClusterNotFound,", _ps.Run("Get-HaCertificate nope").SingleError().FullyQualifiedErrorId);
     }
 
+    [Fact]
+    public void A_lost_leaf_key_is_issued_anew_as_its_error_says_and_a_lost_authority_asks_for_a_copy()
+    {
+        _ps.Run("New-HaCluster -Name lk", throwOnError: true);
+        var pki = Path.Combine(_ps.Home, "clusters", "lk", "pki");
+        File.Delete(Path.Combine(pki, "etcd-client.key"));
+
+        var leaf = _ps.Run("Get-HaCluster lk").SingleError();
+        Assert.StartsWith("StateCorrupt,", leaf.FullyQualifiedErrorId);
+        Assert.Contains("etcd-client.key", leaf.Exception.Message);
+        Assert.StartsWith("Issue every leaf certificate anew from the cluster's authorities with Update-HaCertificate -Cluster lk -Force", leaf.ErrorDetails!.RecommendedAction);
+        _ps.Run("Update-HaCertificate -Cluster lk -Force -Confirm:$false", throwOnError: true);
+        Assert.Equal("Healthy", Assert.Single(_ps.Get<HaCluster>("Get-HaCluster lk")).Status);
+
+        File.Move(Path.Combine(pki, "etcd-ca.crt"), Path.Combine(pki, "etcd-ca.crt.moved"));
+        var authority = _ps.Run("Get-HaCluster lk").SingleError();
+        Assert.StartsWith("StateCorrupt,", authority.FullyQualifiedErrorId);
+        Assert.StartsWith("Restore the cluster's pki folder from a copy", authority.ErrorDetails!.RecommendedAction);
+    }
+
     public void Dispose() => _ps.Dispose();
 }

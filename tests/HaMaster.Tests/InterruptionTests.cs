@@ -41,13 +41,15 @@ public sealed class InterruptionTests : IDisposable
     }
 
     [Fact]
-    public void A_create_killed_in_its_certificates_step_is_rolled_back_by_the_next_create_of_that_name()
+    public void A_create_killed_in_its_certificates_step_is_shown_as_such_and_rolled_back_by_the_next_create_of_that_name()
     {
-        using (var runner = new RunnerProcess(_ps.Home, "New-HaCluster -Name nc", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "certificates:600" }))
+        KillCreateInCertificatesStep("nc");
+        foreach (var look in new[] { "Get-HaCluster nc", "Get-MasterReplica -Cluster nc", "Get-HaCertificate -Cluster nc" })
         {
-            Eventually.Holds("the create to reach its certificates step", () => PendingStep("nc") == "certificates", TimeSpan.FromSeconds(60));
-            runner.Kill();
-            runner.WaitForExit(TimeSpan.FromSeconds(30));
+            var shown = _ps.Run(look).SingleError();
+            Assert.StartsWith("ClusterIncomplete,", shown.FullyQualifiedErrorId);
+            Assert.Contains("cut short in its 'certificates' step", shown.Exception.Message);
+            Assert.Contains("run New-HaCluster -Name nc again", shown.ErrorDetails!.RecommendedAction);
         }
         Assert.Empty(_ps.Run("New-HaCluster -Name nc -WhatIf").Errors);
 
@@ -55,6 +57,24 @@ public sealed class InterruptionTests : IDisposable
 
         Assert.Contains(result.Warnings, w => w.Contains("interrupted CreateCluster"));
         Assert.Equal("Healthy", Assert.Single(result.Output.OfType<HaCluster>()).Status);
+    }
+
+    [Fact]
+    public void A_create_killed_in_its_certificates_step_is_removed_by_Remove_HaCluster()
+    {
+        KillCreateInCertificatesStep("nr");
+        _ps.Run("Remove-HaCluster -Name nr -Force", throwOnError: true);
+        Assert.Empty(_ps.Get<HaCluster>("Get-HaCluster"));
+        Assert.False(Directory.Exists(Path.Combine(_ps.Home, "clusters", "nr")));
+        Assert.Empty(DetachedProcess.FindByMarker(Path.Combine(_ps.Home, "clusters", "nr") + "/"));
+    }
+
+    private void KillCreateInCertificatesStep(string cluster)
+    {
+        using var runner = new RunnerProcess(_ps.Home, $"New-HaCluster -Name {cluster}", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "certificates:600" });
+        Eventually.Holds("the create to reach its certificates step", () => PendingStep(cluster) == "certificates", TimeSpan.FromSeconds(60));
+        runner.Kill();
+        runner.WaitForExit(TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ public static class ErrorCatalog
         new(ErrorIds.InvalidClusterName, HaErrorCategory.InvalidArgument, "The cluster name breaks the Compute Engine naming rules (lowercase letters, digits and hyphens, starting with a letter, at most 50 characters so that replica names fit)."),
         new(ErrorIds.ClusterNotFound, HaErrorCategory.ObjectNotFound, "No cluster of that name in the state folder ($HaMasterHome, else $env:HAMASTER_HOME, else ~/.hamaster)."),
         new(ErrorIds.ClusterExists, HaErrorCategory.ResourceExists, "A cluster of that name already exists."),
+        new(ErrorIds.ClusterIncomplete, HaErrorCategory.ObjectNotFound, "The cluster's New-HaCluster has not finished: it is still running, or it was cut short and the next New-HaCluster or Remove-HaCluster of that name takes back what it made."),
         new(ErrorIds.ReplicaNotFound, HaErrorCategory.ObjectNotFound, "The cluster has no replica of that name."),
         new(ErrorIds.UnknownZone, HaErrorCategory.InvalidArgument, "The zone is not one of the provider's zones (Local: local-a, local-b, local-c)."),
         new(ErrorIds.ZoneRequiresMultiZone, HaErrorCategory.InvalidArgument, "A zone other than the cluster's own was asked for, but the cluster was created without -MultiZone."),

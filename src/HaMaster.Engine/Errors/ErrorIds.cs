@@ -6,6 +6,7 @@ public static class ErrorIds
     public const string InvalidClusterName = "InvalidClusterName";
     public const string ClusterNotFound = "ClusterNotFound";
     public const string ClusterExists = "ClusterExists";
+    public const string ClusterIncomplete = "ClusterIncomplete";
     public const string ReplicaNotFound = "ReplicaNotFound";
     public const string UnknownZone = "UnknownZone";
     public const string ZoneRequiresMultiZone = "ZoneRequiresMultiZone";

@@ -125,7 +125,8 @@ public sealed class ClusterPki
     }
 
     public EtcdCredentials LoadEtcdCredentials() =>
-        Readable(() => new EtcdCredentials(PemFile.LoadCertificate(EtcdCaFile), PemFile.LoadWithKey(EtcdClientCertificateFile, EtcdClientKeyFile)));
+        new(Readable(() => PemFile.LoadCertificate(EtcdCaFile)),
+            Readable(() => PemFile.LoadWithKey(EtcdClientCertificateFile, EtcdClientKeyFile), authority: false));
 
     public X509Certificate2 LoadClusterCa() => Readable(() => PemFile.LoadCertificate(ClusterCaFile));
 
@@ -150,8 +151,11 @@ public sealed class ClusterPki
     private CertificateAuthority LoadAuthority(string certificateFile, string keyFile) =>
         Readable(() => CertificateAuthority.Load(File.ReadAllText(certificateFile), File.ReadAllText(keyFile)));
 
-    /// <summary>A damaged or missing certificate or key file is reported as such, with what to do.</summary>
-    private T Readable<T>(Func<T> load)
+    /// <summary>
+    /// A damaged or missing certificate or key file is reported as such, with what to do: an
+    /// authority cannot be made again (every certificate hangs on it), a leaf can be issued anew.
+    /// </summary>
+    private T Readable<T>(Func<T> load, bool authority = true)
     {
         try
         {
@@ -159,9 +163,12 @@ public sealed class ClusterPki
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException or IOException)
         {
+            var cluster = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(Directory)));
             throw new HaException(ErrorIds.StateCorrupt,
                 $"A certificate or key of the cluster in '{Directory}' cannot be read: {e.Message}",
-                "Restore the cluster's pki folder from a backup; HaMaster cannot issue new certificates without its certificate authorities.",
+                authority
+                    ? "Restore the cluster's pki folder from a copy; HaMaster cannot issue new certificates without its certificate authorities."
+                    : $"Issue every leaf certificate anew from the cluster's authorities with Update-HaCertificate -Cluster {cluster} -Force (it restarts every replica at once), or restore the file from a copy.",
                 Directory, e);
         }
     }
