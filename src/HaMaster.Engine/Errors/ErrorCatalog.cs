@@ -35,6 +35,7 @@ public static class ErrorCatalog
         new(ErrorIds.ComponentFailed, HaErrorCategory.InvalidResult, "etcd, HAProxy or a replica process failed while HaMaster drove it."),
         new(ErrorIds.CloudApiFailed, HaErrorCategory.InvalidResult, "Compute Engine refused or failed a call (quota, permission, a resource in the way, an operation that ended in error) or could not be reached; the message quotes the API."),
         new(ErrorIds.EtcdRequestFailed, HaErrorCategory.ConnectionError, "An etcd request failed or was not answered; the message quotes etcd."),
+        new(ErrorIds.ConnectionFailed, HaErrorCategory.ConnectionError, "A connection to a replica, the cluster address or an SSH tunnel failed: refused, reset, or its TLS certificate was not accepted (expired, or not from the cluster's authorities)."),
         new(ErrorIds.PromotionTimedOut, HaErrorCategory.OperationTimeout, "A new etcd learner did not catch up with the leader in time; the join was rolled back."),
         new(ErrorIds.ReplicaNotReady, HaErrorCategory.OperationTimeout, "A replica did not become a healthy voter with a ready API in time."),
         new(ErrorIds.ReplicaDataLost, HaErrorCategory.InvalidOperation, "A replica's data is gone; it cannot rejoin with its old identity and must be replaced (Repair-MasterReplica)."),

@@ -31,6 +31,7 @@ public static class ErrorIds
     public const string ComponentFailed = "ComponentFailed";
     public const string CloudApiFailed = "CloudApiFailed";
     public const string EtcdRequestFailed = "EtcdRequestFailed";
+    public const string ConnectionFailed = "ConnectionFailed";
     public const string PromotionTimedOut = "PromotionTimedOut";
     public const string ReplicaNotReady = "ReplicaNotReady";
     public const string ReplicaDataLost = "ReplicaDataLost";

@@ -1,4 +1,7 @@
+using System.Net.Sockets;
 using System.Reflection;
+using System.Security.Authentication;
+using Grpc.Core;
 using HaMaster.Engine.Etcd;
 
 namespace HaMaster.Engine.Errors;
@@ -25,13 +28,31 @@ public static class FailureTranslator
                 "Check the machine's load and the components' logs, then run the command again. " + CheckCluster, target, timeout),
             FileLoadException or BadImageFormatException => AssemblyNotLoaded(inner, also, target),
             FileNotFoundException { FileName: { } file } when file.Contains(", Version=", StringComparison.Ordinal) => AssemblyNotLoaded(inner, also, target),
+            RpcException rpc => new HaException(ErrorIds.EtcdRequestFailed, $"An etcd request failed ({rpc.StatusCode}): {rpc.Status.Detail}{also}", CheckCluster, target, rpc),
+            AuthenticationException or SocketException or HttpRequestException or IOException { InnerException: SocketException or AuthenticationException } =>
+                new HaException(ErrorIds.ConnectionFailed, $"A connection failed: {MessageChain(inner)}{also}",
+                    "Check the replicas with Get-MasterReplica (a stopped or crashed one refuses connections). A certificate that was not accepted is expired or not from the cluster's authorities: Get-HaCertificate lists them, Update-HaCertificate issues them anew.",
+                    target, inner),
             UnauthorizedAccessException or IOException => new HaException(ErrorIds.StorageFailed, inner.Message + also,
-                "Check that the state folder ($HaMasterHome, $env:HAMASTER_HOME or ~/.hamaster) is a writable folder with free space, then run the command again.", target, inner),
+                "Check that the file or folder named above can be written and that its disk has free space (HaMaster's own files are in the state folder: $HaMasterHome, $env:HAMASTER_HOME or ~/.hamaster), then run the command again.", target, inner),
+            ObjectDisposedException => Unexpected(inner, also, target),
             InvalidOperationException => new HaException(ErrorIds.ComponentFailed, inner.Message + also,
-                "Read the component's log quoted above, fix its cause, then run the command again. " + CheckCluster, target, inner),
-            _ => new HaException(ErrorIds.UnexpectedError, $"HaMaster failed unexpectedly: {inner.Message}{also}",
-                "Run the command again with -Verbose; if it fails again, report it with that output.", target, inner),
+                "Fix the cause named above (in the component's own words where it gave any; its log is in the replica's folder), then run the command again. " + CheckCluster, target, inner),
+            _ => Unexpected(inner, also, target),
         };
+    }
+
+    private static HaException Unexpected(Exception failure, string also, object? target) =>
+        new(ErrorIds.UnexpectedError, $"HaMaster failed unexpectedly: {failure.Message}{also}",
+            "Run the command again with -Verbose; if it fails again, report it with that output.", target, failure);
+
+    /// <summary>.NET's "see inner exception" wrappers say nothing: the chain's messages, outermost first, each once.</summary>
+    private static string MessageChain(Exception failure)
+    {
+        var messages = new List<string>();
+        for (var current = failure; current is not null; current = current.InnerException)
+            if (!messages.Contains(current.Message)) messages.Add(current.Message);
+        return string.Join(" ", messages.Select(m => m.TrimEnd('.') + "."));
     }
 
     private static HaException AssemblyNotLoaded(Exception failure, string also, object? target) =>

@@ -1,4 +1,7 @@
+using System.Net.Sockets;
 using System.Reflection;
+using System.Security.Authentication;
+using Grpc.Core;
 using HaMaster.Engine.Errors;
 using HaMaster.Engine.Etcd;
 using Xunit;
@@ -55,6 +58,34 @@ public sealed class ErrorCatalogTests
             Assert.False(string.IsNullOrWhiteSpace(translated.RecommendedAction));
             Assert.DoesNotContain("One or more errors occurred", translated.Message);
         }
+    }
+
+    [Fact]
+    public void Connection_grpc_storage_and_component_failures_each_get_their_own_id_and_advice()
+    {
+        var tls = FailureTranslator.Translate(new HttpRequestException("The SSL connection could not be established, see inner exception.",
+            new AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot")), "demo");
+        Assert.Equal(ErrorIds.ConnectionFailed, tls.ErrorId);
+        Assert.Contains("UntrustedRoot", tls.Message);
+        Assert.Contains("Update-HaCertificate", tls.RecommendedAction);
+
+        var reset = FailureTranslator.Translate(new IOException("Unable to read data from the transport connection.", new SocketException((int)SocketError.ConnectionReset)), "demo");
+        Assert.Equal(ErrorIds.ConnectionFailed, reset.ErrorId);
+        Assert.Contains("Unable to read data from the transport connection. Connection reset by peer.", reset.Message);
+
+        var grpc = FailureTranslator.Translate(new RpcException(new Status(StatusCode.Unavailable, "connection refused")), "demo");
+        Assert.Equal(ErrorIds.EtcdRequestFailed, grpc.ErrorId);
+        Assert.Equal("An etcd request failed (Unavailable): connection refused", grpc.Message);
+
+        var disk = FailureTranslator.Translate(new IOException("No space left on device : '/srv/backups/a.db'"), "demo");
+        Assert.Equal(ErrorIds.StorageFailed, disk.ErrorId);
+        Assert.StartsWith("Check that the file or folder named above can be written", disk.RecommendedAction);
+
+        var component = FailureTranslator.Translate(new InvalidOperationException("HAProxy refused 'disable server': No such server."), "demo");
+        Assert.Equal(ErrorIds.ComponentFailed, component.ErrorId);
+        Assert.DoesNotContain("log quoted above", component.RecommendedAction);
+
+        Assert.Equal(ErrorIds.UnexpectedError, FailureTranslator.Translate(new ObjectDisposedException("EtcdGateway"), "demo").ErrorId);
     }
 
     private static string RepositoryRoot()
