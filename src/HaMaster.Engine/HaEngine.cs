@@ -118,7 +118,11 @@ public sealed partial class HaEngine
     public Task<MasterReplica> RepairReplicaAsync(string cluster, string replica, bool force, CancellationToken cancellationToken) =>
         ChangeAsync(cluster, "Repair-MasterReplica", async session =>
         {
-            var flow = new RepairReplicaFlow(session, session.RequireReplica(replica), force);
+            var record = session.RequireReplica(replica);
+            var health = await session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+            SafetyRules.CheckRemove(MembershipView.From(health), record.Name, force, forRepair: true);
+            await new BackupFlow(session, health, BackupReason.BeforeRepair, beforeCommand: "Repair-MasterReplica").TakeAsync(cancellationToken).ConfigureAwait(false);
+            var flow = new RepairReplicaFlow(session, record, force);
             await flow.RunAsync(cancellationToken).ConfigureAwait(false);
             WarnIfEven(session);
             return await ReplicaViewAsync(session, flow.Replacement!.Name, cancellationToken).ConfigureAwait(false);

@@ -60,6 +60,27 @@ public sealed class InterruptionTests : IDisposable
     }
 
     [Fact]
+    public void A_repair_killed_after_its_removal_is_finished_by_the_next_command_with_a_replacement()
+    {
+        var replicas = _ps.Get<MasterReplica>("New-HaCluster -Name rk | Add-MasterReplica | Get-MasterReplica");
+        var repaired = replicas[1].Name;
+        using (var runner = new RunnerProcess(_ps.Home, $"Repair-MasterReplica -Cluster rk -Name {repaired} -Force", new Dictionary<string, string> { ["HAMASTER_DRILL_PAUSE"] = "start:600" }))
+        {
+            Eventually.Holds("the replacement's add to reach its start step", () => PendingStep("rk") == "start", TimeSpan.FromSeconds(90));
+            runner.Kill();
+            runner.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+
+        var next = _ps.Run($"Start-MasterReplica -Cluster rk -Name {replicas[0].Name}", throwOnError: true);
+        Assert.Contains(next.Warnings, w => w.Contains($"interrupted RepairReplica of {repaired}"));
+        Assert.Contains(next.Warnings, w => w.Contains($"The interrupted repair of '{repaired}' was finished: its replacement"));
+        var after = _ps.Get<MasterReplica>("Get-MasterReplica rk");
+        Assert.Equal(2, after.Count);
+        Assert.DoesNotContain(after, r => r.Name == repaired && r.CreatedAt == replicas[1].CreatedAt);
+        Assert.All(after, r => Assert.True(r.Healthy, string.Join("; ", r.Problems)));
+    }
+
+    [Fact]
     public void A_create_killed_in_its_certificates_step_is_removed_by_Remove_HaCluster()
     {
         KillCreateInCertificatesStep("nr");

@@ -31,6 +31,9 @@ public abstract class Flow
     /// <summary>The replica the journal names, when the flow changes one.</summary>
     public virtual string? ReplicaName => null;
 
+    /// <summary>The zone the journal names, when the flow puts a replica where another one was.</summary>
+    public virtual string? ReplicaZone => null;
+
     /// <summary>What a restore decided before its first step, kept in its journal entry.</summary>
     public virtual RestorePlan? RestorePlan => null;
 

@@ -19,6 +19,7 @@ public static class FlowRunner
             {
                 Kind = kind,
                 Replica = flow.ReplicaName,
+                Zone = flow.ReplicaZone,
                 Restore = flow.RestorePlan,
                 Replacing = flow.Replacing,
                 ProviderSettings = flow.ProviderSettings,

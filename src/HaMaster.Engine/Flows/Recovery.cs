@@ -30,6 +30,7 @@ public static class Recovery
             OperationKind.CreateCluster => new CreateClusterFlow(session),
             OperationKind.AddReplica => AddReplicaFlow.Interrupted(session, pending.Replica),
             OperationKind.RemoveReplica => RemoveReplicaFlow.Interrupted(session, pending.Replica),
+            OperationKind.RepairReplica => RepairReplicaFlow.Interrupted(session, pending),
             OperationKind.RemoveCluster => new RemoveClusterFlow(session),
             OperationKind.RestoreCluster => RestoreClusterFlow.Interrupted(session, pending),
             OperationKind.RenewCertificates => pending.Replica is null

@@ -5,6 +5,7 @@ public enum OperationKind
     CreateCluster,
     AddReplica,
     RemoveReplica,
+    RepairReplica,
     RemoveCluster,
     RestoreCluster,
     RenewCertificates,

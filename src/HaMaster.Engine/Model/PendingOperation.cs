@@ -9,6 +9,8 @@ public sealed class PendingOperation
 {
     public required OperationKind Kind { get; init; }
     public string? Replica { get; init; }
+    /// <summary>The zone of the replica a repair replaces, where its replacement goes even once the old record is gone.</summary>
+    public string? Zone { get; init; }
     public string Step { get; set; } = "";
     public int ProcessId { get; init; }
     public DateTimeOffset StartedAt { get; init; }

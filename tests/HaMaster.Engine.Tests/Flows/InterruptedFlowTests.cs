@@ -46,6 +46,14 @@ public sealed class InterruptedFlowTests : IDisposable
 
     public static TheoryData<string, Outcome> RemoveFailed => RemoveKilled;
 
+    /// <summary>A repair's own steps, then those of its removal and of its replacement's add.</summary>
+    public static TheoryData<string, Outcome> RepairKilled => new()
+    {
+        { "remove", Outcome.RolledBack }, { "drain", Outcome.RolledBack }, { "member-remove", Outcome.RolledBack },
+        { "delete", Outcome.Finished }, { "add", Outcome.Finished }, { "member-add", Outcome.Finished },
+        { "promote", Outcome.Finished }, { "wait-ready", Outcome.Finished }, { "load-balancer", Outcome.Finished },
+    };
+
     public static TheoryData<string> CreateSteps => new() { "record", "certificates", "start", "wait-ready", "frontend" };
 
     public static TheoryData<string> RemoveClusterSteps => new() { "address", "delete-replica", "state" };
@@ -174,6 +182,34 @@ public sealed class InterruptedFlowTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(RepairKilled))]
+    public async Task A_repair_killed_before_a_step_is_undone_while_its_replica_is_there_and_finished_with_one_replacement_once_it_is_gone(string step, Outcome expected)
+    {
+        var before = await ThreeReplicasAsync();
+        var repaired = SecondReplica();
+        await KillAsync(step, engine => engine.RepairReplicaAsync(Cluster, repaired, force: true, CancellationToken.None));
+        await ResolveAsync();
+        AssertOutcome(expected, before, replicasAfterFinish: 3);
+        Assert.Equal(expected == Outcome.RolledBack, Store().Load(Cluster).FindReplica(repaired) is not null);
+    }
+
+    [Fact]
+    public async Task A_repair_whose_replacement_cannot_be_added_is_given_up_with_a_warning_that_the_cluster_is_one_short()
+    {
+        await ThreeReplicasAsync();
+        var repaired = SecondReplica();
+        var zone = Store().Load(Cluster).FindReplica(repaired)!.Zone;
+        await FailAsync("member-add", engine => engine.RepairReplicaAsync(Cluster, repaired, force: true, CancellationToken.None));
+        Assert.Equal(OperationKind.RepairReplica, Store().Load(Cluster).Pending?.Kind);
+
+        _armed = ("member-add", Kill: false);
+        var warnings = await ResolveAsync();
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 2);
+        Assert.Contains(warnings, w => w.Contains($"had removed '{repaired}' but its replacement could not be added (injected failure)")
+            && w.Contains($"has 2 replicas, one fewer than before") && w.Contains($"Add-MasterReplica -Cluster {Cluster} -Zone {zone}"));
+    }
+
+    [Theory]
     [MemberData(nameof(CreateSteps))]
     public async Task A_create_killed_before_any_step_leaves_nothing_once_resolved(string step)
     {
@@ -268,13 +304,15 @@ public sealed class InterruptedFlowTests : IDisposable
     }
 
     /// <summary>What the next command does first, under the lock: resolve the journal.</summary>
-    private async Task ResolveAsync()
+    private async Task<List<string>> ResolveAsync()
     {
-        if (!Store().Exists(Cluster)) return;
+        var warnings = new List<string>();
+        if (!Store().Exists(Cluster)) return warnings;
         var options = Options();
-        using var session = new ClusterSession(Store().Load(Cluster), Store(), new FakeReplicaProvider(_world), NullObserver.Instance,
+        using var session = new ClusterSession(Store().Load(Cluster), Store(), new FakeReplicaProvider(_world), new WarningRecorder(warnings),
             new ProgressActivity(NullObserver.Instance, "resolve"), options, (_, _) => new FakeApiProbe(_world));
         await Recovery.ResolvePendingAsync(session, CancellationToken.None);
+        return warnings;
     }
 
     private void AssertOutcome(Outcome outcome, string before, int replicasAfterFinish)
