@@ -42,7 +42,7 @@ public sealed class ClusterStoreTests : IDisposable
 
             Assert.ThrowsAny<IOException>(() => store.Save(state));
 
-            Assert.False(File.Exists(store.Directory.StateFile("demo") + ".tmp"));
+            Assert.DoesNotContain(Directory.EnumerateFiles(folder), f => f.EndsWith(".tmp", StringComparison.Ordinal));
             Assert.Equal(saved, File.ReadAllText(store.Directory.StateFile("demo")));
         }
         finally
