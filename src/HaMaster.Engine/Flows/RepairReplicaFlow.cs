@@ -68,9 +68,11 @@ public sealed class RepairReplicaFlow : Flow
         Task.FromResult(Session.State.FindReplica(_replica) is null);
 
     /// <summary>
-    /// Adds the replacement unless one was added after the repair began. If it cannot be added now,
-    /// the repair is given up with a warning that says what the cluster lacks: a journal that retried
-    /// it would hold back every other command, the repair of what stops it included.
+    /// Adds the replacement unless one was added after the repair began. If it cannot be added now
+    /// (the add rolled itself back), the repair is given up with a warning that says what the cluster
+    /// lacks: a journal that retried it would hold back every other command, the repair of what stops
+    /// it included. An add that failed past its own point of no return keeps its entry, inside this
+    /// one, for the next command to finish.
     /// </summary>
     public override async Task FinishAsync(CancellationToken cancellationToken)
     {
@@ -80,7 +82,7 @@ public sealed class RepairReplicaFlow : Flow
             await AddAsync(cancellationToken).ConfigureAwait(false);
             Session.Observer.Warning($"The interrupted repair of '{_replica}' was finished: its replacement {Replacement!.Name} was added in zone {_zone}.");
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Session.State.Pending?.Kind == OperationKind.RepairReplica)
         {
             Session.Observer.Warning($"The interrupted repair had removed '{_replica}' but its replacement could not be added ({FlowRunner.Describe(e)}): "
                 + $"cluster '{Session.Name}' has {Wording.Counted(Session.State.Replicas.Count, "replica")}, one fewer than before. "

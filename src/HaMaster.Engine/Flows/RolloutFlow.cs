@@ -58,9 +58,27 @@ public sealed class RolloutFlow : Flow
     public override IReadOnlyDictionary<string, string>? ProviderSettings => _settings.Count == 0 ? null : _settings;
     public override IReadOnlyList<FlowStep> Steps { get; }
 
-    /// <summary>Goes on from the step the journal names: the backup is not taken twice.</summary>
-    public override Task FinishAsync(CancellationToken cancellationToken) =>
-        FlowRunner.RunStepsAsync(this, Session, Session.State.Pending, cancellationToken, from: _resumeAt);
+    /// <summary>
+    /// Goes on from the step the journal names: the backup is not taken twice. If it cannot go on now
+    /// (the change in it rolled itself back), the rollout is given up with a warning naming the
+    /// replicas still old: a journal retried by every command would hold back every change, the
+    /// repair of what stops the rollout included. A change in it that failed past its own point of
+    /// no return keeps its entry, inside this one, for the next command.
+    /// </summary>
+    public override async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlowRunner.RunStepsAsync(this, Session, Session.State.Pending, cancellationToken, from: _resumeAt).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Session.State.Pending?.Kind == OperationKind.Rollout)
+        {
+            var old = Session.State.Replicas.Where(r => _replacing.Contains(r.Name, StringComparer.OrdinalIgnoreCase)).Select(r => r.Name).ToList();
+            Session.Observer.Warning($"The interrupted rollout of cluster '{Session.Name}' could not go on ({FlowRunner.Describe(e)}) and was given up: "
+                + $"{Wording.Counted(old.Count, "replica")} of {_replacing.Count} still old ({string.Join(", ", old)}). "
+                + $"Run Update-HaCluster -Cluster {Session.Name} -Rollout again once the cluster is healthy.");
+        }
+    }
 
     private async Task BackUpAsync(CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ namespace HaMaster.Commands;
 
 /// <summary>
 /// <para type="synopsis">Replaces a master replica: removes it, then adds a new one in the same zone.</para>
-/// <para type="description">The replace operation (alias Replace-MasterReplica). The failed member is removed first, then a new replica joins as a learner and is promoted, as etcd recommends. Repairing a replica that is healthy asks for confirmation unless -Force is given. Returns the new replica.</para>
+/// <para type="description">The replace operation (alias Replace-MasterReplica). The failed member is removed first, then a new replica joins as a learner and is promoted, as etcd recommends. Repairing a replica that is healthy asks for confirmation unless -Force is given. A repair cut short after the old replica was removed is finished by the next command on the cluster, which adds the replacement (or, if it cannot, says that the cluster is one replica short). Returns the new replica.</para>
 /// </summary>
 /// <example title="Replace every unhealthy replica">
 /// <code>

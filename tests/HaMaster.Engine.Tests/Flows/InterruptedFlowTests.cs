@@ -92,6 +92,21 @@ public sealed class InterruptedFlowTests : IDisposable
         Assert.Equal(rolledOutBeforeTheKill ? 0 : 3, Store().Load(Cluster).Replicas.Count(r => old.Contains((r.Name, r.CreatedAt))));
     }
 
+    [Fact]
+    public async Task A_rollout_that_cannot_go_on_when_finished_is_given_up_with_the_replicas_still_old_named()
+    {
+        await ThreeReplicasAsync();
+        await KillAsync("promote", engine => engine.RolloutAsync(Cluster, CancellationToken.None));
+
+        _armed = ("member-add", Kill: false);
+        var warnings = await ResolveAsync();
+
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 3);
+        var old = string.Join(", ", Store().Load(Cluster).Replicas.Select(r => r.Name));
+        Assert.Contains(warnings, w => w.Contains("could not go on (injected failure) and was given up: 3 replicas of 3 still old")
+            && w.Contains(old) && w.Contains($"Update-HaCluster -Cluster {Cluster} -Rollout"));
+    }
+
     [Theory]
     [InlineData("backup")]
     [InlineData("settings")]
@@ -207,6 +222,21 @@ public sealed class InterruptedFlowTests : IDisposable
         AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 2);
         Assert.Contains(warnings, w => w.Contains($"had removed '{repaired}' but its replacement could not be added (injected failure)")
             && w.Contains($"has 2 replicas, one fewer than before") && w.Contains($"Add-MasterReplica -Cluster {Cluster} -Zone {zone}"));
+    }
+
+    [Fact]
+    public async Task A_repair_whose_finishing_add_fails_past_its_point_of_no_return_keeps_both_entries_for_the_next_command()
+    {
+        await ThreeReplicasAsync();
+        var repaired = SecondReplica();
+        await FailAsync("member-add", engine => engine.RepairReplicaAsync(Cluster, repaired, force: true, CancellationToken.None));
+
+        _armed = ("load-balancer", Kill: false);
+        await Assert.ThrowsAsync<InjectedFailure>(ResolveAsync);
+        Assert.Equal([OperationKind.AddReplica, OperationKind.RepairReplica], Store().Load(Cluster).Pending!.Chain().Select(p => p.Kind));
+
+        await ResolveAsync();
+        AssertOutcome(Outcome.Finished, "", replicasAfterFinish: 3);
     }
 
     [Theory]
