@@ -32,10 +32,10 @@ public sealed class RestoreSourceChooser(ClusterSession session, RestoreRequest 
         }
         if (request.SnapshotPath is { } path) return await FromFileAsync(health, Path.GetFullPath(path), cancellationToken).ConfigureAwait(false);
 
-        var survivor = await FreshestSurvivorAsync(health, cancellationToken).ConfigureAwait(false);
+        var (answering, survivor) = await FreshestSurvivorAsync(health, cancellationToken).ConfigureAwait(false);
         var newestBackup = listBackups(Cluster, null).Where(b => b.Verified).OrderBy(b => b.Revision).ThenBy(b => b.TakenAt).LastOrDefault();
         if (survivor is not null && (newestBackup is null || survivor.EtcdStatus!.Revision > newestBackup.Revision))
-            return await SnapshotOfAsync(survivor, cancellationToken).ConfigureAwait(false);
+            return await SnapshotOfAsync(answering, survivor, cancellationToken).ConfigureAwait(false);
         if (newestBackup is not null) return await FromFileAsync(health, newestBackup.Path, cancellationToken).ConfigureAwait(false);
         throw new HaException(ErrorIds.NoRestoreSource,
             $"Cluster '{Cluster}' has nothing to restore from: no replica's etcd member answers and there is no verified backup in {session.Store.Directory.BackupsDirectory(Cluster)}; nothing was changed.",
@@ -49,37 +49,39 @@ public sealed class RestoreSourceChooser(ClusterSession session, RestoreRequest 
             throw new HaException(ErrorIds.ReplicaDataLost,
                 $"Replica '{replica.Name}' of cluster '{Cluster}' has lost its data, so it cannot be restored from; nothing was changed.",
                 $"Restore from a backup (Restore-HaCluster -Cluster {Cluster}, which picks the freshest source it can prove) or name another replica.", replica.Name);
-        var answering = await WakeAsync([current], cancellationToken).ConfigureAwait(false);
+        var answering = await WakeAsync(health, [current], cancellationToken).ConfigureAwait(false);
         var survivor = answering.Find(replica.Name);
         if (survivor?.EtcdStatus is null || !survivor.IsVoter)
             throw new HaException(ErrorIds.ReplicaDataLost,
                 $"The etcd member of replica '{replica.Name}' of cluster '{Cluster}' does not answer even when started, so its data cannot be read; nothing was changed.",
                 $"Restore from a backup: Restore-HaCluster -Cluster {Cluster}.", replica.Name);
-        return await SnapshotOfAsync(survivor, cancellationToken).ConfigureAwait(false);
+        return await SnapshotOfAsync(answering, survivor, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The voter with the newest data among those whose data is still there, started when stopped so that they can be read.</summary>
-    private async Task<ReplicaHealth?> FreshestSurvivorAsync(ClusterHealth health, CancellationToken cancellationToken)
+    private async Task<(ClusterHealth Answering, ReplicaHealth? Survivor)> FreshestSurvivorAsync(ClusterHealth health, CancellationToken cancellationToken)
     {
         var withData = health.Replicas.Where(r => r.Status != ReplicaStatus.Missing).ToList();
-        var answering = await WakeAsync(withData, cancellationToken).ConfigureAwait(false);
-        return answering.Replicas
+        var answering = await WakeAsync(health, withData, cancellationToken).ConfigureAwait(false);
+        return (answering, answering.Replicas
             .Where(r => r.IsVoter && r.EtcdStatus is not null && r.Status == ReplicaStatus.Running)
             .OrderByDescending(r => r.EtcdStatus!.Revision)
-            .FirstOrDefault();
+            .FirstOrDefault());
     }
 
-    /// <summary>Starts the etcd member of each replica given that does not answer, then looks again until they answer or the ready timeout passes.</summary>
-    private async Task<ClusterHealth> WakeAsync(IReadOnlyList<ReplicaHealth> replicas, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the etcd member of each replica given that does not answer in <paramref name="health"/>,
+    /// then looks again until they answer or the ready timeout passes; with none silent, that look stands.
+    /// </summary>
+    private async Task<ClusterHealth> WakeAsync(ClusterHealth health, IReadOnlyList<ReplicaHealth> replicas, CancellationToken cancellationToken)
     {
         var silent = replicas.Where(r => r.EtcdStatus is null).Select(r => r.Replica).ToList();
+        if (silent.Count == 0) return health;
         foreach (var replica in silent)
         {
             session.Observer.Verbose($"Starting {replica.Name} to read its data.");
             await session.StartReplicaAsync(replica, StartReplicaFlow.ExistingClusterBootstrap(session.State), cancellationToken).ConfigureAwait(false);
         }
-        var health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
-        if (silent.Count == 0) return health;
         await Waiter.UntilAsync(async () =>
         {
             health = await session.InspectAsync(cancellationToken).ConfigureAwait(false);
@@ -89,9 +91,9 @@ public sealed class RestoreSourceChooser(ClusterSession session, RestoreRequest 
     }
 
     /// <summary>A replica's data as a verified backup, taken before anything is stopped: it is both the source and the rule-12 backup.</summary>
-    private async Task<Source> SnapshotOfAsync(ReplicaHealth survivor, CancellationToken cancellationToken)
+    private async Task<Source> SnapshotOfAsync(ClusterHealth health, ReplicaHealth survivor, CancellationToken cancellationToken)
     {
-        var backup = await new BackupFlow(session, await session.InspectAsync(cancellationToken).ConfigureAwait(false), BackupReason.BeforeRestore,
+        var backup = await new BackupFlow(session, health, BackupReason.BeforeRestore,
             beforeCommand: "Restore-HaCluster", onlyFrom: survivor.Replica.Name).TakeAsync(cancellationToken).ConfigureAwait(false);
         session.Observer.Verbose($"The data of {survivor.Replica.Name} is kept as backup {backup.Name}.");
         return new Source(backup.Path, $"replica {survivor.Replica.Name}", backup.Revision, survivor.Replica.Name);
