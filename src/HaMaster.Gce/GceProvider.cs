@@ -126,6 +126,8 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
 
     public void CheckCanRestore() => throw GceErrors.RestoreNotSupported();
 
+    public bool RestartsInSeconds => false;
+
     public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>
         throw GceErrors.RestoreNotSupported();
 

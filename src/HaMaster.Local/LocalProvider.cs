@@ -40,6 +40,11 @@ public sealed class LocalProvider : IReplicaProvider
 
     public Task<string> ReserveClusterAddressAsync(NewClusterRequest request, IDictionary<string, string> providerData, CancellationToken cancellationToken)
     {
+        var leftovers = DetachedProcess.FindByMarker(_directory.ClusterDirectory(request.Name) + Path.DirectorySeparatorChar);
+        if (leftovers.Count > 0)
+            throw new HaException(ErrorIds.ClusterExists,
+                $"Processes of an earlier cluster named '{request.Name}' still run from its folder, though its state is gone (process ids {string.Join(", ", leftovers)}).",
+                $"Remove what is left of it with Remove-HaCluster -Name {request.Name} -Force, then create the cluster again.", request.Name);
         var prefix = LoopbackBlocks.Reserve(_directory.StateFile(request.Name));
         providerData[BlockKey] = prefix;
         return Task.FromResult($"{prefix}.1");
@@ -92,6 +97,8 @@ public sealed class LocalProvider : IReplicaProvider
         return EtcdCommandLine.Arguments(cluster, replica, bootstrap,
             new EtcdCommandLine.Paths(layout.EtcdData, certificates.EtcdCertificate, certificates.EtcdKey, certificates.EtcdCa));
     }
+
+    public bool RestartsInSeconds => true;
 
     public async Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken)
     {

@@ -45,10 +45,16 @@ public sealed class DamagedStateTests : IDisposable
         Assert.NotEmpty(Processes("gone"));
         Directory.Delete(Path.Combine(_ps.Home, "clusters", "gone"), recursive: true);
         Assert.Single(Blocks("gone"));
+        var again = _ps.Run("New-HaCluster -Name gone").SingleError();
+        Assert.StartsWith("ClusterExists,", again.FullyQualifiedErrorId);
+        Assert.Contains("still run from its folder", again.Exception.Message);
+        Assert.StartsWith("Remove what is left of it with Remove-HaCluster -Name gone -Force", again.ErrorDetails!.RecommendedAction);
+        Assert.False(Directory.Exists(Path.Combine(_ps.Home, "clusters", "gone")));
         _ps.Run("Remove-HaCluster -Name gone -Force", throwOnError: true);
         Assert.Empty(Processes("gone"));
         Assert.Empty(Blocks("gone"));
         Assert.StartsWith("ClusterNotFound,", _ps.Run("Remove-HaCluster -Name gone -Force").SingleError().FullyQualifiedErrorId);
+        Assert.Equal("Healthy", Assert.Single(_ps.Get<HaCluster>("New-HaCluster -Name gone")).Status);
     }
 
     private IReadOnlyList<int> Processes(string cluster) => DetachedProcess.FindByMarker(Path.Combine(_ps.Home, "clusters", cluster) + "/");

@@ -189,8 +189,10 @@ public sealed class AddReplicaFlow : Flow
         var endpoint = ClusterSession.VoterEndpoint(_health!);
         var memberId = Replica.EtcdMemberId!.Value;
         string? lastReason = null;
+        var stalled = new StalledLearner(Session, Replica, endpoint);
         var promoted = await Waiter.UntilAsync(async () =>
         {
+            if (await stalled.HoldsPromotionAsync(cancellationToken).ConfigureAwait(false)) return false;
             try
             {
                 await Session.Etcd.PromoteAsync(endpoint, memberId, cancellationToken).ConfigureAwait(false);

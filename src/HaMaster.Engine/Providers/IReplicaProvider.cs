@@ -45,6 +45,13 @@ public interface IReplicaProvider
     /// </summary>
     Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether stopping and starting a replica takes seconds (processes on this machine) rather than
+    /// minutes (a VM): the engine then restarts an etcd learner whose publish stalled rather than
+    /// waiting etcd's timeout out.
+    /// </summary>
+    bool RestartsInSeconds { get; }
+
     /// <summary>Stops the replica: a crash (kill) unless <paramref name="graceful"/>.</summary>
     Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken);
 

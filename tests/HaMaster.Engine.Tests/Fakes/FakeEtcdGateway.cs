@@ -14,6 +14,7 @@ public sealed class FakeEtcdGateway(FakeWorld world) : IEtcdGateway
     public Task<EtcdEndpointStatus> StatusAsync(string endpoint, CancellationToken cancellationToken)
     {
         var member = Answering(endpoint, "status");
+        if (world.MachineAt(FakeWorld.Host(member.PeerUrl)) is { Silent: true }) throw Refused(endpoint, "status", "no answer within 3 s");
         if (world.UnansweredStatusRequests > 0)
         {
             world.UnansweredStatusRequests--;

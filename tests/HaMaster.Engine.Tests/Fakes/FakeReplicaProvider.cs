@@ -16,6 +16,7 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
     public ProviderKind Kind => ProviderKind.Local;
     public int ApiPort => Ports.Api;
     public string DefaultZone => "fake-a";
+    public bool RestartsInSeconds => world.RestartsInSeconds;
 
     public void CheckPrerequisites()
     {
@@ -49,6 +50,8 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
             world.Machines[replica.Name] = machine = new FakeMachine(replica.Name, replica.InternalAddress) { MachineType = cluster.ProviderData.GetValueOrDefault(MachineTypeKey) };
         machine.Running = true;
         var member = world.Members.FirstOrDefault(m => m.PeerUrl == replica.PeerUrl);
+        machine.Silent = world.StallNextJoin && member is { IsLearner: true };
+        if (machine.Silent) world.StallNextJoin = false;
         if (member is null && bootstrap.NewCluster) world.Members.Add(member = new FakeMember(world.NewMemberId(), replica.PeerUrl));
         if (member is not null) member.Name = replica.Name;
         return Task.FromResult<ReplicaObservation?>(ReplicaObservation.OfExternalAddress(replica.Name, machine.ExternalAddress));

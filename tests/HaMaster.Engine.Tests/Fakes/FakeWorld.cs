@@ -27,6 +27,15 @@ public sealed class FakeWorld
     /// <summary>How many status requests still go unanswered, as from members behind a slow link.</summary>
     public int UnansweredStatusRequests { get; set; }
 
+    /// <summary>Whether the provider restarts a replica in seconds (<see cref="Providers.IReplicaProvider.RestartsInSeconds"/>).</summary>
+    public bool RestartsInSeconds { get; set; }
+
+    /// <summary>
+    /// When set, the next replica started to join the cluster publishes itself (the leader lists it
+    /// as started) but answers nothing until it is started again: etcd's publish lost in a raft snapshot.
+    /// </summary>
+    public bool StallNextJoin { get; set; }
+
     /// <summary>When set, every snapshot request fails with this reason.</summary>
     public string? SnapshotFailure { get; set; }
 
@@ -104,6 +113,9 @@ public sealed record FakeMachine(string Name, string Address)
     public string ExternalAddress => "198.51.100." + Address.Split('.')[3];
 
     public bool Running { get; set; }
+
+    /// <summary>Running, yet its etcd member answers nothing (<see cref="FakeWorld.StallNextJoin"/>).</summary>
+    public bool Silent { get; set; }
 
     /// <summary>The cluster's machine type when the machine was made (<see cref="FakeReplicaProvider.MachineTypeKey"/>); null: none recorded.</summary>
     public string? MachineType { get; init; }

@@ -145,6 +145,7 @@ public sealed class FlowPlanTests : IDisposable
         public Task<string> ReserveClusterAddressAsync(NewClusterRequest request, IDictionary<string, string> providerData, CancellationToken cancellationToken) => throw Unused();
         public Task ReleaseClusterAddressAsync(ClusterState cluster, CancellationToken cancellationToken) => throw Unused();
         public Task<ReplicaObservation?> StartReplicaAsync(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) => throw Unused();
+        public bool RestartsInSeconds => false;
         public Task StopReplicaAsync(ClusterState cluster, ReplicaRecord replica, bool graceful, CancellationToken cancellationToken) => throw Unused();
         public Task DeleteReplicaAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
         public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force) => throw Unused();
