@@ -11,7 +11,7 @@ namespace HaMaster.Engine.Flows;
 /// leader lists the learner as started, yet it does not answer. Its promotion is held while that
 /// lasts, and where the provider restarts a replica in seconds the learner is restarted once: a
 /// learner has no vote, so its restart costs the cluster nothing, and it publishes again at once
-/// (docs/design.md §5).
+/// (docs/design.md §3, rule 2).
 /// </summary>
 internal sealed class StalledLearner(ClusterSession session, ReplicaRecord learner, string voterEndpoint)
 {
