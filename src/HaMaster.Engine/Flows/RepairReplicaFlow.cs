@@ -1,14 +1,16 @@
+using HaMaster.Engine.Health;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Safety;
 
 namespace HaMaster.Engine.Flows;
 
 /// <summary>
-/// Replaces a replica (safety rule 5); the caller has checked that it may go and taken a backup (rule
-/// 12). The old one is removed first, then a new one is added in the same zone, each half gated and
-/// checked on its own and journaled by its own flow inside this flow's entry. An interruption is resolved half
-/// by half: first the half's own flow finishes or rolls back; then, if the old replica is gone, the
-/// repair is finished by adding its replacement, so the cluster is not left one replica short.
+/// Replaces a replica (safety rule 5); the caller has checked that it may go and taken a backup
+/// (rule 12). The old one is removed first, then a new one is added in the same zone, each half
+/// gated and checked on its own and journaled by its own flow inside this flow's entry. An
+/// interruption is resolved half by half: first the half's own flow finishes or rolls back; then,
+/// if the old replica is gone, the repair is finished by adding its replacement, so the cluster is
+/// not left one replica short.
 /// </summary>
 public sealed class RepairReplicaFlow : Flow
 {
@@ -29,6 +31,7 @@ public sealed class RepairReplicaFlow : Flow
         _startedAt = startedAt;
         Steps =
         [
+            new("check", $"Check again that {replica} may be removed", RecheckAsync),
             new("remove", $"Remove {replica}", RemoveAsync) { PointOfNoReturn = true },
             new("add", $"Add its replacement in zone {zone}", AddAsync) { PointOfNoReturn = true },
         ];
@@ -47,12 +50,17 @@ public sealed class RepairReplicaFlow : Flow
     /// <summary>The replica that replaced the old one, once the flow has run.</summary>
     public ReplicaRecord? Replacement { get; private set; }
 
-    private async Task RemoveAsync(CancellationToken cancellationToken)
+    private ClusterHealth? _rechecked;
+
+    /// <summary>The backup took a while: the removal is decided on a new look, and a refusal here changes nothing.</summary>
+    private async Task RecheckAsync(CancellationToken cancellationToken)
     {
-        var health = await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
-        SafetyRules.CheckRemove(MembershipView.From(health), _replica, _force, forRepair: true);
-        await new RemoveReplicaFlow(Session, health, Session.RequireReplica(_replica), _force, forRepair: true).RunAsync(cancellationToken).ConfigureAwait(false);
+        _rechecked = await Session.HealthGateAsync(cancellationToken).ConfigureAwait(false);
+        SafetyRules.CheckRemove(MembershipView.From(_rechecked), _replica, _force, forRepair: true);
     }
+
+    private Task RemoveAsync(CancellationToken cancellationToken) =>
+        new RemoveReplicaFlow(Session, _rechecked!, Session.RequireReplica(_replica), _force, forRepair: true).RunAsync(cancellationToken);
 
     private async Task AddAsync(CancellationToken cancellationToken)
     {

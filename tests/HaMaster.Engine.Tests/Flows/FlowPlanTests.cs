@@ -47,7 +47,7 @@ public sealed class FlowPlanTests : IDisposable
     public void Repair_checks_and_backs_up_before_it_removes_then_adds()
     {
         var session = Session(replicas: 3);
-        Assert.Equal(["remove", "add"], new RepairReplicaFlow(session, session.State.Replicas[2], force: false).Steps.Select(s => s.Name));
+        Assert.Equal(["check", "remove", "add"], new RepairReplicaFlow(session, session.State.Replicas[2], force: false).Steps.Select(s => s.Name));
     }
 
     [Fact]

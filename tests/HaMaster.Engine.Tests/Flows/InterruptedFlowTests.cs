@@ -49,7 +49,7 @@ public sealed class InterruptedFlowTests : IDisposable
     /// <summary>A repair's own steps, then those of its removal and of its replacement's add.</summary>
     public static TheoryData<string, Outcome> RepairKilled => new()
     {
-        { "remove", Outcome.RolledBack }, { "drain", Outcome.RolledBack }, { "member-remove", Outcome.RolledBack },
+        { "check", Outcome.RolledBack }, { "remove", Outcome.RolledBack }, { "drain", Outcome.RolledBack }, { "member-remove", Outcome.RolledBack },
         { "delete", Outcome.Finished }, { "add", Outcome.Finished }, { "member-add", Outcome.Finished },
         { "promote", Outcome.Finished }, { "wait-ready", Outcome.Finished }, { "load-balancer", Outcome.Finished },
     };
