@@ -17,22 +17,31 @@ internal sealed class StalledLearner(ClusterSession session, ReplicaRecord learn
 {
     private static readonly TimeSpan AnswerWithin = TimeSpan.FromMilliseconds(500);
     private DateTime? _silentSince;
-    private bool _restarted;
+    private bool _settled;
 
-    /// <summary>Whether the promotion should wait: the learner is stalled, and restarted once it has been long enough.</summary>
+    /// <summary>
+    /// Whether the promotion should wait: the learner is stalled, and restarted once it has been long
+    /// enough. Once it has answered or been restarted, it is not looked at again (a publish, once
+    /// applied, stays applied).
+    /// </summary>
     public async Task<bool> HoldsPromotionAsync(CancellationToken cancellationToken)
     {
-        if (_restarted || !session.Provider.RestartsInSeconds) return false;
+        if (_settled || !session.Provider.RestartsInSeconds) return false;
         var members = await session.Etcd.ListMembersAsync(voterEndpoint, cancellationToken).ConfigureAwait(false);
-        if (!members.Any(m => m.Id == learner.EtcdMemberId && m.IsStarted) || await AnswersAsync(cancellationToken).ConfigureAwait(false))
+        if (!members.Any(m => m.Id == learner.EtcdMemberId && m.IsStarted))
         {
             _silentSince = null;
+            return false;
+        }
+        if (await AnswersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _settled = true;
             return false;
         }
         _silentSince ??= DateTime.UtcNow;
         if (DateTime.UtcNow - _silentSince < session.Options.PublishPatience) return true;
         session.Observer.Verbose($"The etcd learner of {learner.Name} is listed as started but does not answer (its publish was lost in a raft snapshot): restarting it.");
-        _restarted = true;
+        _settled = true;
         await session.Provider.StopReplicaAsync(session.State, learner, graceful: false, cancellationToken).ConfigureAwait(false);
         await session.StartReplicaAsync(learner, StartReplicaFlow.ExistingClusterBootstrap(session.State), cancellationToken).ConfigureAwait(false);
         return true;
