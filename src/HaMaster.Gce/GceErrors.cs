@@ -15,10 +15,6 @@ internal static class GceErrors
 
     // ----- settings -------------------------------------------------------------------------------
 
-    public static HaException RestoreNotSupported() =>
-        new(ErrorIds.ProviderOperationNotSupported, "The Gce provider cannot restore a cluster from a snapshot yet; nothing was changed.",
-            "Take backups with Backup-HaCluster meanwhile; a restore onto new VMs comes with a later version.");
-
     public static HaException InvalidSetting(string what, string? value, string action, Exception cause) =>
         new(ErrorIds.InvalidProviderSetting, $"The Gce {what} '{value}' is not usable: {cause.Message}", action, value, cause);
 

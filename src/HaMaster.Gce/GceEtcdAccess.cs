@@ -24,13 +24,26 @@ internal sealed class GceEtcdAccess(GceComputeConnection connection, GceKeyFiles
     public IEtcdGateway Open(ClusterState cluster, GceClusterSettings settings, EtcdCredentials credentials, Action<ReplicaRecord, string> hostKeySeen)
     {
         if (settings.Access == GceAccess.Internal) return new EtcdGateway(credentials);
-        return new GceTunneledEtcdGateway(credentials, (endpoint, cancellationToken) => OpenTunnelAsync(cluster, settings.Location, endpoint, hostKeySeen, cancellationToken));
+        return new GceTunneledEtcdGateway(credentials, (endpoint, cancellationToken) => OpenTunnelAsync(cluster, settings, endpoint, hostKeySeen, cancellationToken));
     }
 
-    private async Task<SshTunnel> OpenTunnelAsync(ClusterState cluster, GceLocation location, string endpoint, Action<ReplicaRecord, string> hostKeySeen, CancellationToken cancellationToken)
+    private async Task<SshTunnel> OpenTunnelAsync(ClusterState cluster, GceClusterSettings settings, string endpoint, Action<ReplicaRecord, string> hostKeySeen, CancellationToken cancellationToken)
     {
         var replica = cluster.Replicas.FirstOrDefault(r => string.Equals(r.ClientUrl, endpoint, StringComparison.OrdinalIgnoreCase))
                       ?? throw GceErrors.NoReplicaWithEndpoint(cluster.Name, endpoint);
+        var tunnel = await SshTunnel.OpenAsync(await SshOptionsAsync(cluster, settings, replica, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        hostKeySeen(replica, tunnel.HostKeyFingerprint);
+        return tunnel;
+    }
+
+    /// <summary>
+    /// How to reach <paramref name="replica"/> over SSH: its external address (its internal one with
+    /// <see cref="GceAccess.Internal"/>), the module's key, the host keys the VM published or the one
+    /// pinned, and a tunnel's target: its etcd client port.
+    /// </summary>
+    public async Task<SshOptions> SshOptionsAsync(ClusterState cluster, GceClusterSettings settings, ReplicaRecord replica, CancellationToken cancellationToken)
+    {
+        var location = settings.Location;
         var compute = await connection.GetAsync(cancellationToken).ConfigureAwait(false);
         var (instance, published) = await GceErrors.TranslateAsync($"read the VM and host keys of replica {replica.Name}", replica.Name, async () =>
         {
@@ -38,17 +51,17 @@ internal sealed class GceEtcdAccess(GceComputeConnection connection, GceKeyFiles
             var published = PublishedHostKeys.FingerprintsAsync(compute, location.Project, replica.Zone, replica.Name, cancellationToken);
             return (await instance.ConfigureAwait(false), await published.ConfigureAwait(false));
         }).ConfigureAwait(false);
-        var host = GceReplicaInstance.ExternalAddress(instance) ?? throw GceErrors.NoExternalAddress(replica.Name, instance.Status);
+        var host = settings.Access == GceAccess.Internal
+            ? replica.InternalAddress
+            : GceReplicaInstance.ExternalAddress(instance) ?? throw GceErrors.NoExternalAddress(replica.Name, instance.Status);
         var pinned = replica.ProviderData.GetValueOrDefault(SshHostKeyKey);
-        var tunnel = await SshTunnel.OpenAsync(new SshTunnelOptions
+        return new SshOptions
         {
             Host = host,
             User = options.SshUser,
             Key = keys.SshKey(cluster.Name),
             RemoteHost = replica.InternalAddress,
             TrustedHostKeyFingerprints = published.Count > 0 ? published : pinned is null ? [] : [pinned],
-        }, cancellationToken).ConfigureAwait(false);
-        hostKeySeen(replica, tunnel.HostKeyFingerprint);
-        return tunnel;
+        };
     }
 }

@@ -124,12 +124,22 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force) =>
         GceClusterSettings.Of(cluster, _options).Change(change, force);
 
-    public void CheckCanRestore() => throw GceErrors.RestoreNotSupported();
+    /// <summary>Nothing to check here: the VM restores with the etcd release it runs.</summary>
+    public void CheckCanRestore()
+    {
+    }
 
     public bool RestartsInSeconds => false;
 
-    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>
-        throw GceErrors.RestoreNotSupported();
+    /// <summary>Boots the VM with the restore in its startup script and uploads the snapshot to it (<see cref="GceSnapshotRestore"/>).</summary>
+    public async Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
+    {
+        var settings = Settings(cluster);
+        var vms = await VmsAsync(cluster, cancellationToken).ConfigureAwait(false);
+        await new GceSnapshotRestore(vms, _etcd, _options).RunAsync(cluster, settings, replica, snapshotFile,
+            restore => GceReplicaInstance.Metadata(cluster, replica, bootstrap, certificates, settings, _keys, _options.SshUser, restore),
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>What the VM's status means (<see cref="GceInstanceStatus.Runtime"/>); with <see cref="GceAccess.External"/>, the API at the VM's external address.</summary>
     public async Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken)

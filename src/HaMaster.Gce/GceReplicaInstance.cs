@@ -22,13 +22,14 @@ public static class GceReplicaInstance
 
     /// <summary>
     /// The metadata of <paramref name="replica"/>'s VM (<see cref="ReplicaMetadata"/>, plus the key the
-    /// module's SSH user logs in with and the switch that lets the guest publish its host keys).
+    /// module's SSH user logs in with and the switch that lets the guest publish its host keys), with
+    /// <paramref name="restore"/> carried out at its next boot.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Metadata(
         ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates,
-        GceClusterSettings settings, GceKeyFiles keys, string sshUser)
+        GceClusterSettings settings, GceKeyFiles keys, string sshUser, SnapshotRestoreSpec? restore = null)
     {
-        var spec = ReplicaBootstrapSpec.For(cluster, replica, bootstrap, settings.KubernetesVersion, settings.EtcdVersion);
+        var spec = ReplicaBootstrapSpec.For(cluster, replica, bootstrap, settings.KubernetesVersion, settings.EtcdVersion) with { Restore = restore };
         spec.Validate();
         return new Dictionary<string, string>(ReplicaMetadata.Items(spec, certificates, keys.ServiceAccountKey(cluster.Name)), StringComparer.Ordinal)
         {

@@ -144,7 +144,7 @@ public sealed class LocalProvider : IReplicaProvider
     public void CheckCanRestore() => LocalComponents.FindEtcdctl();
 
     /// <summary>Restores with Debian's etcdctl (<see cref="EtcdSnapshotRestore"/>).</summary>
-    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) =>
+    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) =>
         EtcdSnapshotRestore.RunAsync(cluster, replica, Layout(cluster, replica), snapshotFile, bootstrap, cancellationToken);
 
     public int ApiPort => Ports.Api;

@@ -42,7 +42,7 @@ public sealed class GceTestCloud : IAsyncDisposable
     {
         var standIn = new ComputeStandIn();
         await standIn.StartAsync();
-        var vms = new FakeVmHost(standIn) { SshServers = true };
+        var vms = new FakeVmHost(standIn, FakeVmHost.RootOwnedParentFolder) { SshServers = true };
         vms.Start();
         return new GceTestCloud(standIn, vms);
     }

@@ -1,3 +1,4 @@
+using HaMaster.TestSupport;
 using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Pki;
 

@@ -42,7 +42,6 @@ public static class ErrorCatalog
         new(ErrorIds.BackupFailed, HaErrorCategory.WriteError, "No backup could be taken (no etcd member answered, the disk filled, the snapshot failed its integrity hash); nothing is left of it, and a change it was taken for (safety rule 12) changed nothing."),
         new(ErrorIds.BackupPathNotWritable, HaErrorCategory.WriteError, "Backups cannot be written to the folder given (or the cluster's backups folder); nothing was streamed."),
         new(ErrorIds.BackupNotFound, HaErrorCategory.ObjectNotFound, "The backup's files are no longer where they were listed."),
-        new(ErrorIds.ProviderOperationNotSupported, HaErrorCategory.NotImplemented, "The provider cannot do this operation yet (Restore-HaCluster on Gce)."),
         new(ErrorIds.ClusterHasQuorum, HaErrorCategory.InvalidOperation, "Restore-HaCluster was asked to restore a cluster that still has quorum; a restore throws away every write after its source, so it needs -Force."),
         new(ErrorIds.BackupInvalid, HaErrorCategory.InvalidData, "The snapshot given to restore from is not an etcd snapshot, fails its own integrity hash, or differs from its manifest (size or SHA-256)."),
         new(ErrorIds.BackupOfAnotherCluster, HaErrorCategory.InvalidOperation, "The backup was taken of another cluster; restoring it needs -Force (its data holds the other cluster's keys and objects)."),

@@ -38,7 +38,6 @@ public static class ErrorIds
     public const string BackupFailed = "BackupFailed";
     public const string BackupPathNotWritable = "BackupPathNotWritable";
     public const string BackupNotFound = "BackupNotFound";
-    public const string ProviderOperationNotSupported = "ProviderOperationNotSupported";
     public const string ClusterHasQuorum = "ClusterHasQuorum";
     public const string BackupInvalid = "BackupInvalid";
     public const string BackupOfAnotherCluster = "BackupOfAnotherCluster";

@@ -70,7 +70,7 @@ public sealed class RestoreClusterFlow : Flow
                 $"Put it back and run any command on the cluster, or remove the cluster's journal by restoring again: Restore-HaCluster -Cluster {Session.Name} -Path <snapshot> -Force.", _plan.SnapshotPath);
         Session.State.EtcdClusterToken = _plan.ClusterToken;
         Session.Save();
-        await Session.Provider.RestoreEtcdDataAsync(Session.State, Target, _plan.SnapshotPath, NewClusterBootstrap, cancellationToken).ConfigureAwait(false);
+        await Session.Provider.RestoreEtcdDataAsync(Session.State, Target, _plan.SnapshotPath, NewClusterBootstrap, Session.Pki.FilesFor(Target.Name), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RemoveOthersAsync()

@@ -80,10 +80,12 @@ public interface IReplicaProvider
     /// <summary>
     /// Replaces the etcd data of <paramref name="replica"/> (its etcd stopped) with the snapshot at
     /// <paramref name="snapshotFile"/> on this machine, restored with etcd's own tool as the first
-    /// member of a new cluster (<paramref name="bootstrap"/>, named by the cluster's token). Idempotent:
-    /// run again, it restores again.
+    /// member of a new cluster (<paramref name="bootstrap"/>, named by the cluster's token). A provider
+    /// whose replica can only receive the file while it runs (Gce) starts it here, with
+    /// <paramref name="certificates"/>, and it restores before its etcd starts. Idempotent: run again,
+    /// it restores again.
     /// </summary>
-    Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken);
+    Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken);
 
     /// <summary>Whether the replica's machinery runs (processes on Local, the VM on Gce), without asking etcd or the API.</summary>
     Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken);

@@ -33,6 +33,8 @@ public sealed partial record ReplicaBootstrapSpec
     /// <summary>kube-up's ENABLE_ETCD_QUORUM_READ. Every supported kube-apiserver reads with quorum; see <see cref="KubernetesRelease.EtcdQuorumReadFlagRemoved"/>.</summary>
     public bool EnableEtcdQuorumReads { get; init; }
     public string ServiceClusterIpRange { get; init; } = DefaultServiceClusterIpRange;
+    /// <summary>A restore this boot carries out before etcd starts (Restore-HaCluster); null for every other boot.</summary>
+    public SnapshotRestoreSpec? Restore { get; init; }
 
     public string EtcdInitialClusterState => EtcdNewCluster ? "new" : "existing";
 
@@ -82,6 +84,7 @@ public sealed partial record ReplicaBootstrapSpec
             $"The etcd initial cluster must contain this replica as {ReplicaName}={GceEtcdMember.PeerUrl(InternalAddress)}.");
         Require(EtcdQuotaBytes is >= EtcdQuota.MinBytes and <= EtcdQuota.MaxBytes, $"The etcd quota {EtcdQuotaBytes} is outside {EtcdQuota.MinBytes} to {EtcdQuota.MaxBytes} bytes.");
         RequireCidr(ServiceClusterIpRange);
+        Restore?.Validate();
     }
 
     private static void RequireIPv4(string? value, string what) =>

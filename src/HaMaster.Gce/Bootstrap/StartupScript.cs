@@ -126,6 +126,7 @@ public static partial class StartupScript
               rm -rf "$target.partial"
               install -d -m 0755 "$target.partial"
               install -m 0755 "$work/$name/etcd" "$work/$name/etcdctl" "$target.partial/"
+              if [ -f "$work/$name/etcdutl" ]; then install -m 0755 "$work/$name/etcdutl" "$target.partial/"; fi
               mv "$target.partial" "$target"
             }
 
@@ -153,7 +154,7 @@ public static partial class StartupScript
               esac
             }
 
-            case "$(uname -m)" in
+            {{RestoreFunction(spec)}}case "$(uname -m)" in
               x86_64) arch=amd64 ;;
               aarch64) arch=arm64 ;;
               *) fail "unsupported machine architecture $(uname -m)" ;;
@@ -196,7 +197,7 @@ public static partial class StartupScript
 
             systemctl daemon-reload
             systemctl enable {{EtcdUnitName}} {{KubeApiServerUnitName}} {{ReadinessResponder.SocketUnitName}}
-            start_unit {{EtcdUnitName}} etcd
+            {{(spec.Restore is null ? "" : "restore_snapshot\n")}}start_unit {{EtcdUnitName}} etcd
             start_unit {{KubeApiServerUnitName}} kube-apiserver
             start_unit {{ReadinessResponder.SocketUnitName}} readyz
             log "done: etcd, kube-apiserver and the readiness responder on port {{ReadinessResponder.Port}} are enabled"

@@ -95,7 +95,7 @@ public sealed partial class SshKeyPair
     /// <summary>
     /// OpenSSH's fingerprint of a public key line (<c>type base64 [comment]</c>), such as a replica's
     /// host key from its guest attributes (<c>hostkeys/ssh-ed25519</c>): what
-    /// <see cref="SshTunnelOptions.TrustedHostKeyFingerprints"/> expects.
+    /// <see cref="SshOptions.TrustedHostKeyFingerprints"/> expects.
     /// </summary>
     public static string FingerprintOfPublicKey(string publicKeyLine)
     {

@@ -7,8 +7,8 @@ using Renci.SshNet.Common;
 
 namespace HaMaster.Gce.Ssh;
 
-/// <summary>Where and how an <see cref="SshTunnel"/> connects, and what it forwards to.</summary>
-public sealed record SshTunnelOptions
+/// <summary>Where and how the module connects over SSH (<see cref="SshTunnel"/>, <see cref="SshFileUpload"/>), and where a tunnel forwards to.</summary>
+public sealed record SshOptions
 {
     /// <summary>The SSH server: a replica's external address (or internal, from inside the VPC).</summary>
     public required string Host { get; init; }
@@ -50,7 +50,7 @@ public sealed class SshTunnel : IDisposable
     private Exception? _lastError;
     private int _disposed;
 
-    private SshTunnel(SshClient client, ForwardedPortLocal forward, string hostKeyFingerprint, bool trustedOnFirstUse, SshTunnelOptions options)
+    private SshTunnel(SshClient client, ForwardedPortLocal forward, string hostKeyFingerprint, bool trustedOnFirstUse, SshOptions options)
     {
         _client = client;
         _forward = forward;
@@ -59,7 +59,7 @@ public sealed class SshTunnel : IDisposable
         Options = options;
     }
 
-    public SshTunnelOptions Options { get; }
+    public SshOptions Options { get; }
 
     /// <summary>Where the forward listens on this machine: 127.0.0.1 and the port the system chose.</summary>
     public IPEndPoint LocalEndPoint => new(IPAddress.Loopback, _localPort);
@@ -79,7 +79,7 @@ public sealed class SshTunnel : IDisposable
     public string LocalUrl(string scheme = "https") => $"{scheme}://127.0.0.1:{LocalEndPoint.Port}";
 
     /// <summary>Connects, authenticates with the module's key, checks the host key and starts forwarding.</summary>
-    public static async Task<SshTunnel> OpenAsync(SshTunnelOptions options, CancellationToken cancellationToken = default)
+    public static async Task<SshTunnel> OpenAsync(SshOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Host);
@@ -90,21 +90,9 @@ public sealed class SshTunnel : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RemotePort, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.RemotePort, 65535);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ConnectTimeout, TimeSpan.Zero);
-        var target = $"{options.User}@{options.Host}:{options.Port}";
-        var trusted = new HashSet<string>(options.TrustedHostKeyFingerprints, StringComparer.Ordinal);
-        string? presented = null;
-
-        var connection = new ConnectionInfo(options.Host, options.Port, options.User,
-            new PrivateKeyAuthenticationMethod(options.User, options.Key.CreatePrivateKeySource()))
-        {
-            Timeout = options.ConnectTimeout,
-        };
-        var client = new SshClient(connection) { KeepAliveInterval = options.KeepAliveInterval };
-        client.HostKeyReceived += (_, e) =>
-        {
-            presented = "SHA256:" + e.FingerPrintSHA256;
-            e.CanTrust = trusted.Count == 0 || trusted.Contains(presented);
-        };
+        var connection = new SshConnection(options);
+        var client = new SshClient(connection.Info) { KeepAliveInterval = options.KeepAliveInterval };
+        connection.CheckHostKeyOf(client);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Connect, key exchange and authentication, each bounded by ConnectTimeout, plus some slack.
@@ -115,7 +103,7 @@ public sealed class SshTunnel : IDisposable
             await client.ConnectAsync(deadline.Token).ConfigureAwait(false);
             forward = new ForwardedPortLocal(IPAddress.Loopback.ToString(), 0, options.RemoteHost, checked((uint)options.RemotePort));
             client.AddForwardedPort(forward);
-            var tunnel = new SshTunnel(client, forward, presented!, trusted.Count == 0, options);
+            var tunnel = new SshTunnel(client, forward, connection.PresentedHostKey!, connection.TrustsOnFirstUse, options);
             forward.Exception += (_, e) => Volatile.Write(ref tunnel._lastError, e.Exception);
             client.ErrorOccurred += (_, e) => Volatile.Write(ref tunnel._lastError, e.Exception);
             forward.Start();
@@ -128,37 +116,8 @@ public sealed class SshTunnel : IDisposable
             forward?.Dispose();
             client.Dispose();
             if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
-            throw Translate(e, target, options, presented, trusted);
+            throw connection.Translate(e);
         }
-    }
-
-    private static Exception Translate(Exception e, string target, SshTunnelOptions options, string? presented, HashSet<string> trusted)
-    {
-        if (presented is not null && trusted.Count > 0 && !trusted.Contains(presented))
-            return new HaException(ErrorIds.EtcdRequestFailed,
-                $"SSH to {target} was refused by HaMaster: the server's host key {presented} is not the expected {string.Join(" or ", trusted)}.",
-                "If the replica was recreated, its host key changed: read its new host key from the instance's guest attributes (hostkeys/) and connect again; otherwise something else answers at that address.",
-                options.Host, e);
-        return e switch
-        {
-            SshAuthenticationException => new HaException(ErrorIds.EtcdRequestFailed,
-                $"SSH to {target} refused HaMaster's key {options.Key.Fingerprint}: {e.Message}",
-                $"Check that the instance's ssh-keys metadata authorizes the module's key for '{options.User}' and that the guest environment is running on the VM.",
-                options.Host, e),
-            OperationCanceledException or SshOperationTimeoutException or TimeoutException => new HaException(ErrorIds.OperationTimedOut,
-                $"SSH to {target} did not complete within {options.ConnectTimeout.TotalSeconds:0.#} s.",
-                "Check that the VM is running and that a firewall rule admits SSH (tcp:22) from this machine.",
-                options.Host, e),
-            SocketException socket => new HaException(ErrorIds.EtcdRequestFailed,
-                $"SSH to {target} failed: {socket.Message}",
-                "Check that the VM is running and that a firewall rule admits SSH (tcp:22) from this machine.",
-                options.Host, e),
-            SshException => new HaException(ErrorIds.EtcdRequestFailed,
-                $"SSH to {target} failed: {e.Message}",
-                "Check that the VM is running and its SSH server accepts connections, then run the command again.",
-                options.Host, e),
-            _ => e,
-        };
     }
 
     /// <summary>Stops the forward (the local port closes), then disconnects.</summary>

@@ -9,6 +9,8 @@ public enum FakeVmState
     Stopped,
     /// <summary>Booted: etcd and the API endpoint were started (they may still be joining or failing; see the logs).</summary>
     Running,
+    /// <summary>Booting with a restore: waiting for the uploaded snapshot (sshd runs, etcd and the endpoint do not yet).</summary>
+    Restoring,
     /// <summary>The boot failed before anything started (bad metadata or script); see <see cref="FakeVm.LastError"/>.</summary>
     Failed,
 }
@@ -88,6 +90,7 @@ public sealed class FakeVm
     internal DateTime SshStartedAt { get; set; }
     internal string ClusterCaFile { get; set; } = "";
     internal EndpointSettings? Endpoint { get; set; }
+    internal FakeVmBootPlan.SnapshotRestore? PendingRestore { get; set; }
 
     /// <summary>The external address of the instance's access config at boot or since it last changed, or null; the endpoint also listens there.</summary>
     public string? ExternalAddress { get; internal set; }

@@ -11,7 +11,8 @@ namespace HaMaster.Testing.Compute.FakeVm;
 /// <item>which metadata keys it writes to which files, with which modes (<c>fetch_metadata</c> lines);</item>
 /// <item>the etcd command line (the etcd unit's <c>ExecStart</c>);</item>
 /// <item>kube-apiserver's flags (its unit's <c>ExecStart</c>), which the API endpoint stand-in takes the place of;</item>
-/// <item>the Kubernetes version.</item>
+/// <item>the Kubernetes version;</item>
+/// <item>a restore it carries out before etcd starts (<c>restore_*</c> values and the restore command line), if any.</item>
 /// </list>
 /// Paths in these are the VM's (<c>/etc/hamaster/pki/…</c>); <see cref="Rooted"/> maps them into a
 /// fake VM's folder.
@@ -20,10 +21,20 @@ public sealed partial record FakeVmBootPlan(
     IReadOnlyList<FakeVmBootPlan.MetadataFile> Files,
     IReadOnlyList<string> EtcdArguments,
     IReadOnlyList<string> KubeApiServerArguments,
-    string KubernetesVersion)
+    string KubernetesVersion,
+    FakeVmBootPlan.SnapshotRestore? Restore = null)
 {
     /// <summary>One <c>fetch_metadata &lt;key&gt; &lt;file&gt; &lt;mode&gt;</c> of the script.</summary>
     public sealed record MetadataFile(string Key, string VmPath, UnixFileMode Mode);
+
+    /// <summary>The script's restore: done once per id, from the file uploaded to <c>UploadPath</c> whose SHA-256 is <c>Sha256</c>.</summary>
+    public sealed record SnapshotRestore(string Id, string Sha256, string UploadPath, string Marker, IReadOnlyList<string> Arguments);
+
+    [GeneratedRegex(@"^readonly restore_(?<name>id|sha256|upload|marker)=(?<value>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex RestoreValue();
+
+    [GeneratedRegex(@"^\s*""\$tool"" snapshot restore ""\$copy"" (?<flags>[^\\\n]+?) \\$", RegexOptions.Multiline)]
+    private static partial Regex RestoreCommand();
 
     [GeneratedRegex(@"^fetch_metadata (?<key>[A-Za-z0-9_-]+) (?<file>/\S+) (?<mode>0[0-7]{3})\b", RegexOptions.Multiline)]
     private static partial Regex FetchLine();
@@ -45,7 +56,18 @@ public sealed partial record FakeVmBootPlan(
             files,
             ExecStartArguments(text, StartupScript.EtcdUnitName),
             ExecStartArguments(text, StartupScript.KubeApiServerUnitName),
-            version.Groups["version"].Value);
+            version.Groups["version"].Value,
+            RestoreOf(text));
+    }
+
+    private static SnapshotRestore? RestoreOf(string script)
+    {
+        var values = RestoreValue().Matches(script).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value);
+        if (values.Count == 0) return null;
+        var command = RestoreCommand().Match(script);
+        if (values.Count != 4 || !command.Success) throw new FormatException("The startup script's restore lacks one of its values or its restore command.");
+        return new SnapshotRestore(values["id"], values["sha256"], values["upload"], values["marker"],
+            command.Groups["flags"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>The value of <c>--<paramref name="flag"/>=…</c> in <paramref name="arguments"/>.</summary>

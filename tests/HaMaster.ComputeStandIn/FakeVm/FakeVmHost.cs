@@ -47,6 +47,7 @@ public sealed class FakeVmHost : IAsyncDisposable
     {
         _standIn = standIn ?? throw new ArgumentNullException(nameof(standIn));
         var parent = parentFolder ?? Path.GetTempPath();
+        Directory.CreateDirectory(parent);
         FakeVmLeftovers.CleanUp(parent);
         Folder = Path.Combine(parent, $"{FakeVmLeftovers.FolderPrefix}{Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant()}");
         Directory.CreateDirectory(Folder);
@@ -56,6 +57,13 @@ public sealed class FakeVmHost : IAsyncDisposable
         StaticAddressPool = new AddressPool(_block.Prefix, 100, 179);
         EphemeralAddressPool = new AddressPool(_block.Prefix, 180, 254);
     }
+
+    /// <summary>
+    /// A parent folder for a harness with <see cref="SshServers"/>: sshd confines the module's SSH user
+    /// to its VM's root folder (ChrootDirectory), which it allows only under folders that belong to
+    /// root and no one else can write (not the temporary folder).
+    /// </summary>
+    public const string RootOwnedParentFolder = "/var/lib/hamaster-fakevms";
 
     /// <summary>Every file and process of this harness is under (has on its command line) this folder.</summary>
     public string Folder { get; }
@@ -297,6 +305,11 @@ public sealed class FakeVmHost : IAsyncDisposable
             if (status == "RUNNING")
             {
                 if (vm.State == FakeVmState.Stopped) Boot(vm, instance);
+                else if (vm.State == FakeVmState.Restoring)
+                {
+                    await FollowExternalAddressAsync(vm, instance, cancellationToken).ConfigureAwait(false);
+                    await ContinueRestoreAsync(vm, cancellationToken).ConfigureAwait(false);
+                }
                 else if (vm.State == FakeVmState.Running)
                 {
                     await FollowExternalAddressAsync(vm, instance, cancellationToken).ConfigureAwait(false);
@@ -372,14 +385,40 @@ public sealed class FakeVmHost : IAsyncDisposable
 
             vm.LastError = null;
             vm.Boots++;
+            if (SshServers && vm.ExternalAddress is not null) StartSsh(vm);
+            // The script's restore_snapshot, when this boot carries a restore not done yet, comes before etcd.
+            vm.PendingRestore = plan.Restore is { } restore && !FakeVmRestore.IsDone(vm, restore) ? restore : null;
+            if (vm.PendingRestore is not null)
+            {
+                vm.State = FakeVmState.Restoring;
+                return;
+            }
             StartEtcd(vm);
             StartEndpoint(vm);
-            if (SshServers && vm.ExternalAddress is not null) StartSsh(vm);
             vm.State = FakeVmState.Running;
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             vm.LastError = $"boot failed: {e.Message}";
+            vm.State = FakeVmState.Failed;
+            AddError($"{vm.Name}: {vm.LastError}");
+        }
+    }
+
+    /// <summary>The restore goes on once the snapshot has been uploaded; then etcd and the endpoint start, as after the script's restore.</summary>
+    private async Task ContinueRestoreAsync(FakeVm vm, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await FakeVmRestore.TryRunAsync(vm, vm.PendingRestore!, cancellationToken).ConfigureAwait(false)) return;
+            vm.PendingRestore = null;
+            StartEtcd(vm);
+            StartEndpoint(vm);
+            vm.State = FakeVmState.Running;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            vm.LastError = $"restore failed: {e.Message}";
             vm.State = FakeVmState.Failed;
             AddError($"{vm.Name}: {vm.LastError}");
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaMaster.Gce.Bootstrap;
 using HaMaster.Gce.Ssh;
 using HaMaster.Local.Processes;
 
@@ -9,7 +10,8 @@ namespace HaMaster.Testing.Compute.FakeVm;
 /// <c>sshd</c> (Debian openssh-server) on the VM's external address, port 22, with the VM's own host
 /// key, made at first boot and kept on its disk, published in the instance's guest attributes
 /// (<c>hostkeys/ssh-ed25519</c>); the users and keys of the instance's <c>ssh-keys</c> metadata
-/// authorized; port forwarding allowed. As the guest agent does, a user named in <c>ssh-keys</c> that
+/// authorized; port forwarding allowed; SFTP confined to the VM's root folder, so that a file the
+/// module uploads lands on the VM's disk. As the guest agent does, a user named in <c>ssh-keys</c> that
 /// does not exist on the machine is created (a system account without password or home), which
 /// needs root.
 /// </summary>
@@ -45,6 +47,11 @@ internal static class FakeVmSshd
         File.SetUnixFileMode(vm.SshAuthorizedKeys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         // sshd refuses to start without its privilege separation folder, which the package's service makes.
         Directory.CreateDirectory("/run/sshd");
+        RequireChrootable(vm.RootFolder);
+        // Every user of an image may write to /var/tmp (sticky): the module uploads a snapshot there.
+        var upload = FakeVmBootPlan.Rooted(vm.RootFolder, SnapshotRestoreSpec.UploadFolder);
+        Directory.CreateDirectory(upload);
+        File.SetUnixFileMode(upload, (UnixFileMode)Convert.ToInt32("1777", 8));
         WriteConfig(vm);
     }
 
@@ -62,11 +69,25 @@ internal static class FakeVmSshd
             KbdInteractiveAuthentication no
             PermitRootLogin no
             AllowTcpForwarding local
+            ChrootDirectory {vm.RootFolder}
+            Subsystem sftp internal-sftp
             StrictModes no
             UsePAM no
             LogLevel VERBOSE
 
             """);
+    }
+
+    /// <summary>
+    /// sshd's ChrootDirectory rule, checked here so that a harness in the wrong place says so: the root
+    /// folder and every folder above it may be written by their owner only (root, who runs the tests).
+    /// </summary>
+    private static void RequireChrootable(string rootFolder)
+    {
+        Directory.CreateDirectory(rootFolder);
+        for (var folder = new DirectoryInfo(rootFolder); folder is not null; folder = folder.Parent)
+            if ((folder.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+                throw new InvalidOperationException($"sshd cannot confine the VM's SSH user to {rootFolder}: {folder.FullName} is writable by others; give the harness a parent folder such as {FakeVmHost.RootOwnedParentFolder}.");
     }
 
     public static int Start(FakeVm vm) => DetachedProcess.Start(Program, ["-D", "-e", "-f", vm.SshConfig], vm.SshLog);

@@ -88,7 +88,7 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
     }
 
     /// <summary>A restore founds a new one-member cluster on the replica, with a new member id.</summary>
-    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken)
+    public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
     {
         world.Record($"restore {replica.Name}");
         world.Members.Clear();

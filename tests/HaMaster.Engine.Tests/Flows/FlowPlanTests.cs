@@ -151,7 +151,7 @@ public sealed class FlowPlanTests : IDisposable
         public IReadOnlyDictionary<string, string> PlanSettingsChange(ClusterState cluster, ReplicaSettingsChange change, bool force) => throw Unused();
         public Task<IReadOnlyList<string>> RemoveLeftoversAsync(string cluster, CancellationToken cancellationToken) => throw Unused();
         public void CheckCanRestore() => throw Unused();
-        public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, CancellationToken cancellationToken) => throw Unused();
+        public Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken) => throw Unused();
         public Task<ReplicaRuntime> InspectAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();
         public Task ReconcileFrontendAsync(ClusterState cluster, string clusterCaFile, CancellationToken cancellationToken) => throw Unused();
         public Task DrainAsync(ClusterState cluster, ReplicaRecord replica, CancellationToken cancellationToken) => throw Unused();

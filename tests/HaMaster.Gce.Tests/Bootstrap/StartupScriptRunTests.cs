@@ -44,6 +44,16 @@ public sealed class StartupScriptRunTests : IDisposable
 
         """;
 
+    private const string FakeEtcdutl = """
+        #!/bin/bash
+        # Stand-in for the release's etcdutl: logs its arguments and makes the data folder it is given.
+        echo "$*" >>"$FAKE_ROOT/etcdutl.log"
+        for argument; do
+          case "$argument" in --data-dir=*) mkdir -p "${argument#--data-dir=}" && cp "$3" "${argument#--data-dir=}/restored-from" ;; esac
+        done
+
+        """;
+
     private readonly string _root = Directory.CreateTempSubdirectory("hamaster-boot-").FullName;
     private readonly ReplicaBootstrapSpec _spec = ThreeReplicaCluster.GceSpec(1);
     private readonly string _arch = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64";
@@ -166,6 +176,40 @@ public sealed class StartupScriptRunTests : IDisposable
         AssertNoLeftovers();
     }
 
+    [Fact]
+    public async Task A_boot_with_a_restore_restores_the_uploaded_snapshot_once_with_the_releases_etcdutl_before_etcd_starts()
+    {
+        Assert.Equal(0, (await BootAsync()).ExitCode);
+        TakeLog("systemctl.log");
+        File.WriteAllText(InRoot(ReplicaPaths.EtcdDataDirectory + "/old-member"), "data of the lost cluster");
+        var snapshot = Encoding.ASCII.GetBytes("an etcd snapshot\n");
+        var restore = new SnapshotRestoreSpec(Convert.ToHexStringLower(SHA256.HashData(snapshot)), "r1");
+        Directory.CreateDirectory(InRoot(SnapshotRestoreSpec.UploadFolder));
+        File.WriteAllBytes(InRoot(restore.UploadPath), snapshot);
+        var spec = _spec with { Restore = restore, EtcdInitialCluster = [_spec.EtcdInitialCluster.Single(m => m.Key == _spec.ReplicaName)], EtcdNewCluster = true };
+
+        var boot = await BootAsync(Sandboxed(StartupScript.Render(spec)));
+
+        Assert.True(boot.ExitCode == 0, boot.Describe());
+        var restored = Assert.Single(TakeLog("etcdutl.log"));
+        Assert.Matches("^snapshot restore /\\S+/snapshot.db ", restored);
+        Assert.EndsWith($" --name={spec.ReplicaName} --data-dir={InRoot(ReplicaPaths.EtcdDataDirectory)}.restoring"
+            + $" --initial-cluster={spec.ReplicaName}={GceEtcdMember.PeerUrl(spec.InternalAddress)} --initial-cluster-token={spec.EtcdClusterToken}"
+            + $" --initial-advertise-peer-urls={GceEtcdMember.PeerUrl(spec.InternalAddress)}", restored);
+        Assert.Equal(["restored-from"], Directory.GetFiles(InRoot(ReplicaPaths.EtcdDataDirectory)).Select(Path.GetFileName));
+        Assert.Equal(snapshot, File.ReadAllBytes(InRoot(ReplicaPaths.EtcdDataDirectory + "/restored-from")));
+        Assert.Equal("r1\n", File.ReadAllText(InRoot(SnapshotRestoreSpec.Marker)));
+        Assert.False(File.Exists(InRoot(restore.UploadPath)));
+        var systemctl = TakeLog("systemctl.log");
+        Assert.True(systemctl.IndexOf("stop kube-apiserver.service etcd.service") is var stop and >= 0 && stop < systemctl.IndexOf("--no-block restart etcd.service"), string.Join("\n", systemctl));
+
+        // A reboot with the same restore keeps the restored data and restarts nothing.
+        var reboot = await BootAsync(Sandboxed(StartupScript.Render(spec)));
+        Assert.True(reboot.ExitCode == 0, reboot.Describe());
+        Assert.Empty(TakeLog("etcdutl.log"));
+        Assert.Contains("--no-block start etcd.service", TakeLog("systemctl.log"));
+    }
+
     [Theory]
     [InlineData("GET /readyz HTTP/1.1", 0, "HTTP/1.0 200 OK")]
     [InlineData("GET /readyz HTTP/1.1", 22, "HTTP/1.0 503 Service Unavailable")]
@@ -191,10 +235,10 @@ public sealed class StartupScriptRunTests : IDisposable
             Assert.Empty(TakeLog("curl.log"));
     }
 
-    private Task<ExternalProgram.Result> BootAsync()
+    private Task<ExternalProgram.Result> BootAsync(string? script = null)
     {
         var file = Path.Combine(_root, "startup-script");
-        File.WriteAllText(file, _script);
+        File.WriteAllText(file, script ?? _script);
         return ExternalProgram.RunAsync("bash", [file], TimeSpan.FromSeconds(60), environment: SandboxEnvironment());
     }
 
@@ -204,7 +248,7 @@ public sealed class StartupScriptRunTests : IDisposable
         ["FAKE_ROOT"] = _root,
     };
 
-    private static readonly string[] SandboxedFolders = ["/etc/hamaster", "/opt/hamaster", "/var/lib/hamaster", "/usr/local/lib/hamaster", "/etc/systemd/system"];
+    private static readonly string[] SandboxedFolders = ["/etc/hamaster", "/opt/hamaster", "/var/lib/hamaster", "/usr/local/lib/hamaster", "/etc/systemd/system", SnapshotRestoreSpec.UploadFolder];
 
     private string Sandboxed(string script) =>
         SandboxedFolders.Aggregate(script, (text, folder) => text.Replace(folder, _root + folder, StringComparison.Ordinal));
@@ -227,7 +271,7 @@ public sealed class StartupScriptRunTests : IDisposable
             {
                 var entry = new PaxTarEntry(TarEntryType.RegularFile, $"{name}/{program}")
                 {
-                    DataStream = new MemoryStream(Encoding.ASCII.GetBytes($"fake {program}\n")),
+                    DataStream = new MemoryStream(Encoding.ASCII.GetBytes(program == "etcdutl" ? FakeEtcdutl : $"fake {program}\n")),
                     Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
                 };
                 tar.WriteEntry(entry);

@@ -32,7 +32,7 @@ public sealed class SshdWithEtcd : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    internal SshTunnelOptions Options(SshKeyPair? key = null) => new()
+    internal SshOptions Options(SshKeyPair? key = null) => new()
     {
         Host = Sshd.Address,
         Port = PrivateSshd.Port,
@@ -137,7 +137,7 @@ public sealed class SshTestServerTests
             var key = SshKeyPair.Generate();
             var sshd = await PrivateSshd.StartAsync(Path.Combine(folder, "sshd"), key);
             // An open tunnel means an sshd child process serving the connection: it must go too.
-            using var tunnel = await SshTunnel.OpenAsync(new SshTunnelOptions
+            using var tunnel = await SshTunnel.OpenAsync(new SshOptions
             {
                 Host = sshd.Address, Port = PrivateSshd.Port, User = sshd.User, Key = key, RemoteHost = etcd.Address,
             });

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace HaMaster.Tests;
+namespace HaMaster.TestSupport;
 
 /// <summary>etcd's own command-line client (Debian's etcd-client), for tests that must not trust the module's client.</summary>
 public static class Etcdctl
