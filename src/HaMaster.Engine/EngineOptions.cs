@@ -15,7 +15,7 @@ public sealed record EngineOptions
     public TimeSpan PromotionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long an etcd learner the leader lists as started may not answer before it is restarted (<see cref="Flows.StalledLearner"/>).</summary>
-    public TimeSpan PublishPatience { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PublishPatience { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>How long a replica started or added may take to become a healthy voter with a ready API.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -15,7 +15,7 @@ namespace HaMaster.Engine.Flows;
 /// </summary>
 internal sealed class StalledLearner(ClusterSession session, ReplicaRecord learner, string voterEndpoint)
 {
-    private static readonly TimeSpan AnswerWithin = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan AnswerWithin = TimeSpan.FromMilliseconds(300);
     private DateTime? _silentSince;
     private bool _settled;
 
