@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using HaMaster.Engine.Errors;
 using HaMaster.Engine.Model;
 using Renci.SshNet;
 using Renci.SshNet.Common;
