@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Text.Json;
 using HaMaster.Gce.Tests.Compute;
-using HaMaster.TestSupport;
 using Xunit;
-using Xunit.Sdk;
 
 namespace HaMaster.Gce.Tests;
 
@@ -60,47 +56,7 @@ public sealed class GceFaultTests
         await using var cloud = await GceTestCloud.StartAsync();
         cloud.Run(cloud.NewCluster("cut"));
 
-        var script = Path.Combine(cloud.Home, "add.ps1");
-        File.WriteAllText(script, "Add-MasterReplica -Cluster cut");
-        var start = new ProcessStartInfo(DotnetHost.Executable)
-        {
-            // This test project's runtime configuration: its bin folder relies on the ASP.NET Core
-            // framework (the stand-in's) for assemblies the runner's own configuration would not find.
-            ArgumentList =
-            {
-                "exec",
-                "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "HaMaster.Gce.Tests.runtimeconfig.json"),
-                "--depsfile", Path.Combine(AppContext.BaseDirectory, "HaMaster.Gce.Tests.deps.json"),
-                Path.Combine(AppContext.BaseDirectory, "HaMaster.Runner.dll"),
-                script,
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["HAMASTER_HOME"] = cloud.Home;
-        start.Environment["HAMASTER_DRILL_PAUSE"] = "promote:600";
-        using (var add = Process.Start(start)!)
-        {
-            var output = add.StandardOutput.ReadToEndAsync();
-            var errors = add.StandardError.ReadToEndAsync();
-            try
-            {
-                await Eventually.HoldsAsync("the add reaches its promote step", () =>
-                {
-                    // An assertion ends the wait at once: an add that has exited will not get there.
-                    Assert.False(add.HasExited, "the add exited before its promote step");
-                    var step = PendingStep(cloud, "cut");
-                    return (step == "promote", $"pending step {step ?? "none"}");
-                }, TimeSpan.FromMinutes(2));
-            }
-            catch (XunitException e)
-            {
-                if (!add.HasExited) add.Kill();
-                Assert.Fail($"{e.Message}:\n{await output}\n{await errors}");
-            }
-            add.Kill();
-            add.WaitForExit();
-        }
+        await cloud.KillAtStepAsync("Add-MasterReplica -Cluster cut", "cut", "promote");
         var joining = cloud.StandIn.Inventory().Count(r => r.Contains("/instances/", StringComparison.Ordinal));
         Assert.Equal(2, joining); // the first master and the half-joined VM
 
@@ -116,18 +72,5 @@ public sealed class GceFaultTests
 
         cloud.Run("Remove-HaCluster cut -Force");
         Assert.Empty(cloud.StandIn.Inventory());
-    }
-
-    private static string? PendingStep(GceTestCloud cloud, string cluster)
-    {
-        try
-        {
-            var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(cloud.Home, "clusters", cluster, "cluster.json"))).RootElement;
-            return state.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object ? pending.GetProperty("step").GetString() : null;
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            return null;
-        }
     }
 }

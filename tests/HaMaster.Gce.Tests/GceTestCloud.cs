@@ -1,4 +1,9 @@
+using System.Diagnostics;
 using System.Management.Automation;
+using System.Text.Json;
+using HaMaster.Engine.Flows;
+using HaMaster.TestSupport;
+using Xunit.Sdk;
 using System.Management.Automation.Runspaces;
 using HaMaster.Testing.Compute.FakeVm;
 using HaMaster.Runner;
@@ -81,6 +86,68 @@ public sealed class GceTestCloud : IAsyncDisposable
         }
         errors.AddRange(shell.Streams.Error);
         return (output, errors);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> in a script runner process of its own, held before
+    /// <paramref name="step"/> (a fault drill pause, after the journal records the step), and kills it
+    /// there: a command cut short at a known point, for the next command to finish.
+    /// </summary>
+    public async Task KillAtStepAsync(string script, string cluster, string step)
+    {
+        var file = Path.Combine(Home, $"cut-{Guid.NewGuid():N}.ps1");
+        File.WriteAllText(file, script);
+        var start = new ProcessStartInfo(DotnetHost.Executable)
+        {
+            // This test project's runtime configuration: its bin folder relies on the ASP.NET Core
+            // framework (the stand-in's) for assemblies the runner's own configuration would not find.
+            ArgumentList =
+            {
+                "exec",
+                "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "HaMaster.Gce.Tests.runtimeconfig.json"),
+                "--depsfile", Path.Combine(AppContext.BaseDirectory, "HaMaster.Gce.Tests.deps.json"),
+                Path.Combine(AppContext.BaseDirectory, "HaMaster.Runner.dll"),
+                file,
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["HAMASTER_HOME"] = Home;
+        start.Environment[DrillPause.Variable] = $"{step}:600";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await Eventually.HoldsAsync($"the command reaches its {step} step", () =>
+            {
+                // An assertion ends the wait at once: a command that has exited will not get there.
+                Assert.False(process.HasExited, $"the command exited before its {step} step");
+                var pending = PendingStep(cluster);
+                return (pending == step, $"pending step {pending ?? "none"}");
+            }, TimeSpan.FromMinutes(2));
+        }
+        catch (XunitException e)
+        {
+            if (!process.HasExited) process.Kill();
+            Assert.Fail($"{e.Message}:\n{await output}\n{await errors}\n{Vms.DescribeAll()}");
+        }
+        process.Kill();
+        process.WaitForExit();
+    }
+
+    /// <summary>The step the cluster's journal names (its innermost entry), or null.</summary>
+    public string? PendingStep(string cluster)
+    {
+        try
+        {
+            var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(Home, "clusters", cluster, "cluster.json"))).RootElement;
+            return state.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object ? pending.GetProperty("step").GetString() : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
+        }
     }
 
     public static string Describe(ErrorRecord error) => $"{error.FullyQualifiedErrorId}: {error.ErrorDetails?.Message ?? error.Exception.Message}";
