@@ -77,6 +77,8 @@ public sealed class CertificateTests : IDisposable
         var authority = _ps.Run("Get-HaCluster lk").SingleError();
         Assert.StartsWith("StateCorrupt,", authority.FullyQualifiedErrorId);
         Assert.StartsWith("Restore the cluster's pki folder from a copy", authority.ErrorDetails!.RecommendedAction);
+        // A state no command can read any more is removed (processes and address reservation) only with -Force.
+        _ps.Run("Remove-HaCluster lk -Force -Confirm:$false", throwOnError: true);
     }
 
     public void Dispose() => _ps.Dispose();
