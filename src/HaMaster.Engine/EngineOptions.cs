@@ -17,6 +17,12 @@ public sealed record EngineOptions
     /// <summary>How long an etcd learner the leader lists as started may not answer before it is restarted (<see cref="Flows.StalledLearner"/>).</summary>
     public TimeSpan PublishPatience { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// How long the replica a restore starts as the new cluster may answer nothing before it is
+    /// restarted once, where the provider restarts replicas in seconds (<see cref="Flows.RestoreClusterFlow"/>).
+    /// </summary>
+    public TimeSpan RestoredReplicaPatience { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long a replica started or added may take to become a healthy voter with a ready API.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -86,22 +86,39 @@ public sealed class RestoreClusterFlow : Flow
         Session.Save();
     }
 
+    /// <summary>
+    /// Starts the restored replica and waits for it to lead its one-member cluster. Where the provider
+    /// restarts replicas in seconds, one that still answers nothing after
+    /// <see cref="EngineOptions.RestoredReplicaPatience"/> is restarted once: seen on a loaded machine,
+    /// a restored member that kept its clients waiting for over a minute, then served at once.
+    /// </summary>
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         await Session.StartReplicaAsync(Target, NewClusterBootstrap, cancellationToken).ConfigureAwait(false);
         var timeout = Session.Options.ReadyTimeout;
-        var problem = await Session.WaitReplicaReadyAsync(Target, status =>
+        var restarts = Session.Provider.RestartsInSeconds && Session.Options.RestoredReplicaPatience < timeout;
+        var problem = await WaitLeaderAsync(restarts ? Session.Options.RestoredReplicaPatience : timeout, cancellationToken).ConfigureAwait(false);
+        if (problem is not null && restarts)
         {
-            if (status.LeaderId == 0) return "etcd has no leader yet";
-            Target.EtcdMemberId = status.MemberId;
-            return null;
-        }, timeout, cancellationToken).ConfigureAwait(false);
+            Session.Observer.Verbose($"The restored replica {Target.Name} is not ready after {Session.Options.RestoredReplicaPatience.TotalSeconds:0.#} s ({problem}): restarting it once.");
+            await Session.Provider.StopReplicaAsync(Session.State, Target, graceful: false, cancellationToken).ConfigureAwait(false);
+            await Session.StartReplicaAsync(Target, NewClusterBootstrap, cancellationToken).ConfigureAwait(false);
+            problem = await WaitLeaderAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
         if (problem is not null)
             throw new HaException(ErrorIds.ReplicaNotReady,
                 $"The restored replica {Target.Name} of cluster '{Session.Name}' did not become ready within {timeout.TotalSeconds:0} s: {problem}.",
                 $"Look at its etcd log (-Verbose), then run any command on cluster {Session.Name}: it goes on with the restore.", Target.Name);
         Session.Save();
     }
+
+    private Task<string?> WaitLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Session.WaitReplicaReadyAsync(Target, status =>
+        {
+            if (status.LeaderId == 0) return "etcd has no leader yet";
+            Target.EtcdMemberId = status.MemberId;
+            return null;
+        }, timeout, cancellationToken);
 
     private async Task ServeAddressAsync(CancellationToken cancellationToken)
     {

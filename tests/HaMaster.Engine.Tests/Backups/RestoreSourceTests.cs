@@ -8,7 +8,7 @@ namespace HaMaster.Engine.Tests.Backups;
 /// <summary>
 /// Which source a restore picks and what it refuses (docs/design.md §10.2), over the in-memory fakes:
 /// the freshest source it can prove, a refusal with nothing changed when there is none or when the
-/// cluster still has quorum.
+/// cluster still has quorum; a restored replica that answers nothing restarted once.
 /// </summary>
 public sealed class RestoreSourceTests : IDisposable
 {
@@ -72,6 +72,22 @@ public sealed class RestoreSourceTests : IDisposable
         Assert.Equal(ErrorIds.NoRestoreSource, nothing.ErrorId);
         Assert.Equal(lost, _world.Describe());
         Assert.Equal(state, File.ReadAllText(new StateDirectory(_root).StateFile(Cluster)));
+    }
+
+    [Fact]
+    public async Task A_restored_replica_that_answers_nothing_is_restarted_once_where_the_provider_restarts_in_seconds()
+    {
+        _world.RestartsInSeconds = true;
+        await ClusterAsync();
+        var survivor = LoseAllBut(1).Single();
+        _world.StallNextNewCluster = true;
+        var engine = _world.Engine(_root, options: FakeWorld.FastOptions with { ReadyTimeout = TimeSpan.FromSeconds(5), RestoredReplicaPatience = TimeSpan.FromMilliseconds(300) });
+
+        var restore = await engine.RestoreAsync(new RestoreRequest { Cluster = Cluster }, CancellationToken.None);
+
+        Assert.Equal("Healthy", restore.Status);
+        var calls = _world.Calls.Where(c => c.EndsWith(" " + survivor, StringComparison.Ordinal)).ToList();
+        Assert.Equal(["stop", "restore", "start", "stop", "start"], calls.TakeLast(5).Select(c => c.Split(' ')[0]));
     }
 
     private async Task ClusterAsync()

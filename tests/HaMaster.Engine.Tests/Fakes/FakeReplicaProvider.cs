@@ -52,6 +52,11 @@ public sealed class FakeReplicaProvider(FakeWorld world) : IReplicaProvider
         var member = world.Members.FirstOrDefault(m => m.PeerUrl == replica.PeerUrl);
         machine.Silent = world.StallNextJoin && member is { IsLearner: true };
         if (machine.Silent) world.StallNextJoin = false;
+        if (world.StallNextNewCluster && bootstrap.NewCluster)
+        {
+            machine.Silent = true;
+            world.StallNextNewCluster = false;
+        }
         if (member is null && bootstrap.NewCluster) world.Members.Add(member = new FakeMember(world.NewMemberId(), replica.PeerUrl));
         if (member is not null) member.Name = replica.Name;
         return Task.FromResult<ReplicaObservation?>(ReplicaObservation.OfExternalAddress(replica.Name, machine.ExternalAddress));

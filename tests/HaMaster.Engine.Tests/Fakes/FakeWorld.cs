@@ -36,6 +36,9 @@ public sealed class FakeWorld
     /// </summary>
     public bool StallNextJoin { get; set; }
 
+    /// <summary>When set, the next replica started as a new cluster (a restore's) answers nothing until it is started again.</summary>
+    public bool StallNextNewCluster { get; set; }
+
     /// <summary>When set, every snapshot request fails with this reason.</summary>
     public string? SnapshotFailure { get; set; }
 
