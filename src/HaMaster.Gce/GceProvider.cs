@@ -135,7 +135,7 @@ public sealed class GceProvider : IReplicaProvider, IDisposable
     public async Task RestoreEtcdDataAsync(ClusterState cluster, ReplicaRecord replica, string snapshotFile, EtcdBootstrap bootstrap, ReplicaCertificateFiles certificates, CancellationToken cancellationToken)
     {
         var settings = Settings(cluster);
-        var vms = await VmsAsync(cluster, cancellationToken).ConfigureAwait(false);
+        var vms = new GceReplicaVms(await _compute.GetAsync(cancellationToken).ConfigureAwait(false), settings, _options);
         await new GceSnapshotRestore(vms, _etcd, _options).RunAsync(cluster, settings, replica, snapshotFile,
             restore => GceReplicaInstance.Metadata(cluster, replica, bootstrap, certificates, settings, _keys, _options.SshUser, restore),
             cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using HaMaster.Engine.Errors;
+using HaMaster.Engine.Etcd;
 using HaMaster.Engine.Model;
 using HaMaster.Engine.Providers;
 using HaMaster.Local.Processes;
@@ -19,14 +20,8 @@ public static class EtcdSnapshotRestore
         var restored = layout.EtcdData + ".restoring";
         if (Directory.Exists(restored)) Directory.Delete(restored, recursive: true);
         var result = await ToolRun.RunAsync(etcdctl,
-        [
-            "snapshot", "restore", snapshotFile,
-            $"--name={replica.Name}",
-            $"--data-dir={restored}",
-            $"--initial-cluster={bootstrap.InitialClusterFlag}",
-            $"--initial-cluster-token={cluster.EtcdClusterToken}",
-            $"--initial-advertise-peer-urls={replica.PeerUrl}",
-        ], cancellationToken).ConfigureAwait(false);
+            ["snapshot", "restore", snapshotFile, .. EtcdCommandLine.RestoreArguments(EtcdCommandLine.Member.For(cluster, replica, bootstrap), restored)],
+            cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             if (Directory.Exists(restored)) Directory.Delete(restored, recursive: true);

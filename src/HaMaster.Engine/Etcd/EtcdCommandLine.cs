@@ -31,6 +31,19 @@ public static class EtcdCommandLine
             bootstrap.InitialClusterFlag, bootstrap.NewCluster, cluster.EtcdClusterToken, cluster.EtcdQuotaBytes);
     }
 
+    /// <summary>
+    /// The flags of <c>snapshot restore</c> (etcdctl, etcdutl) that make a snapshot the data of
+    /// <paramref name="member"/> as the first member of a new cluster, in <paramref name="dataDirectory"/>.
+    /// </summary>
+    public static IReadOnlyList<string> RestoreArguments(Member member, string dataDirectory) =>
+    [
+        $"--name={member.Name}",
+        $"--data-dir={dataDirectory}",
+        $"--initial-cluster={member.InitialCluster}",
+        $"--initial-cluster-token={member.ClusterToken}",
+        $"--initial-advertise-peer-urls={member.PeerUrl}",
+    ];
+
     public static IReadOnlyList<string> Arguments(ClusterState cluster, ReplicaRecord replica, EtcdBootstrap bootstrap, Paths paths) =>
         Arguments(Member.For(cluster, replica, bootstrap), paths);
 

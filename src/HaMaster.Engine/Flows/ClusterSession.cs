@@ -78,6 +78,13 @@ public sealed class ClusterSession : IDisposable
         if (observation is not null) Record(observation);
     }
 
+    /// <summary>Stops a replica without grace and starts it again: for a member that answers nothing (a restart costs it no data).</summary>
+    public async Task RestartReplicaAsync(ReplicaRecord replica, EtcdBootstrap bootstrap, CancellationToken cancellationToken)
+    {
+        await Provider.StopReplicaAsync(State, replica, graceful: false, cancellationToken).ConfigureAwait(false);
+        await StartReplicaAsync(replica, bootstrap, cancellationToken).ConfigureAwait(false);
+    }
+
     public void Reload() => State = Store.Load(State.Name);
 
     public async Task<ClusterHealth> InspectAsync(CancellationToken cancellationToken)

@@ -101,8 +101,7 @@ public sealed class RestoreClusterFlow : Flow
         if (problem is not null && restarts)
         {
             Session.Observer.Verbose($"The restored replica {Target.Name} is not ready after {Session.Options.RestoredReplicaPatience.TotalSeconds:0.#} s ({problem}): restarting it once.");
-            await Session.Provider.StopReplicaAsync(Session.State, Target, graceful: false, cancellationToken).ConfigureAwait(false);
-            await Session.StartReplicaAsync(Target, NewClusterBootstrap, cancellationToken).ConfigureAwait(false);
+            await Session.RestartReplicaAsync(Target, NewClusterBootstrap, cancellationToken).ConfigureAwait(false);
             problem = await WaitLeaderAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         if (problem is not null)

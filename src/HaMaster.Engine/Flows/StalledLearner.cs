@@ -42,8 +42,7 @@ internal sealed class StalledLearner(ClusterSession session, ReplicaRecord learn
         if (DateTime.UtcNow - _silentSince < session.Options.PublishPatience) return true;
         session.Observer.Verbose($"The etcd learner of {learner.Name} is listed as started but does not answer (its publish was lost in a raft snapshot): restarting it.");
         _settled = true;
-        await session.Provider.StopReplicaAsync(session.State, learner, graceful: false, cancellationToken).ConfigureAwait(false);
-        await session.StartReplicaAsync(learner, StartReplicaFlow.ExistingClusterBootstrap(session.State), cancellationToken).ConfigureAwait(false);
+        await session.RestartReplicaAsync(learner, StartReplicaFlow.ExistingClusterBootstrap(session.State), cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -1,3 +1,5 @@
+using HaMaster.Engine.Etcd;
+
 namespace HaMaster.Gce.Bootstrap;
 
 public static partial class StartupScript
@@ -12,8 +14,8 @@ public static partial class StartupScript
     private static string RestoreFunction(ReplicaBootstrapSpec spec)
     {
         if (spec.Restore is not { } restore) return "";
-        var member = GceEtcdMember.Member(spec);
         var data = ReplicaPaths.EtcdDataDirectory;
+        var flags = string.Join(" ", EtcdCommandLine.RestoreArguments(GceEtcdMember.Member(spec), data + ".restoring"));
         return $$"""
             # Restore-HaCluster: this replica's etcd data is replaced once, by restore {{restore.Id}}, before etcd starts.
             readonly restore_id={{restore.Id}}
@@ -34,7 +36,7 @@ public static partial class StartupScript
               tool=$bin_dir/etcd-$etcd_version/etcdutl
               [ -x "$tool" ] || tool=$bin_dir/etcd-$etcd_version/etcdctl
               rm -rf {{data}}.restoring
-              "$tool" snapshot restore "$copy" --name={{member.Name}} --data-dir={{data}}.restoring --initial-cluster={{member.InitialCluster}} --initial-cluster-token={{member.ClusterToken}} --initial-advertise-peer-urls={{member.PeerUrl}} \
+              "$tool" snapshot restore "$copy" {{flags}} \
                 || fail "the snapshot of restore $restore_id could not be restored"
               rm -rf {{data}}
               mv {{data}}.restoring {{data}}
